@@ -1,0 +1,12 @@
+// The subcommands of the sextant executable, each a function over its arguments.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sextant::harness {
+
+// Each returns the process exit code; errors are thrown as sextant::Error / UsageError.
+int tokenize_command(const std::vector<std::string>& args);
+
+}  // namespace sextant::harness

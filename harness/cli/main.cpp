@@ -1,0 +1,64 @@
+// Entry point of the sextant executable: dispatches to a subcommand and turns errors into exit codes.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "harness/cli/commands.hpp"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>&);
+};
+
+const Command kCommands[] = {
+    {"tokenize", "text on stdin to token ids on stdout", sextant::harness::tokenize_command},
+};
+
+void print_usage() {
+  std::printf(
+      "usage: sextant <command> [options]\n\n"
+      "Sextant evaluates language-model checkpoints on its own in-process runtime.\n\n"
+      "commands:\n");
+  for (const auto& c : kCommands) std::printf("  %-12s %s\n", c.name, c.summary);
+  std::printf("\nRun 'sextant <command> --help' for the options of a command.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage();
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage();
+    return 0;
+  }
+  if (name == "--version") {
+    std::printf("sextant 0.1.0\n");
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (name != c.name) continue;
+    try {
+      return c.run(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const sextant::UsageError& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    } catch (const sextant::Error& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "error: unknown command '%s' (run 'sextant --help')\n", name.c_str());
+  return 2;
+}
