@@ -8,5 +8,9 @@ namespace sextant::harness {
 
 // Each returns the process exit code; errors are thrown as sextant::Error / UsageError.
 int tokenize_command(const std::vector<std::string>& args);
+int score_command(const std::vector<std::string>& args);
+int generate_command(const std::vector<std::string>& args);
+int logits_command(const std::vector<std::string>& args);
+int bench_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

@@ -1,5 +1,6 @@
 // `sextant tokenize`: text on stdin to token ids on stdout, as llama-tokenize --ids prints them.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 #include <iterator>
@@ -37,9 +38,7 @@ int tokenize_command(const std::vector<std::string>& argv) {
   } else if (args.flag_set("pieces")) {
     for (auto id : ids) std::cout << fmt::format("{} -> '{}'\n", id, tok.token_bytes(id));
   } else {
-    std::string line;
-    for (std::size_t i = 0; i < ids.size(); ++i) line += (i ? " " : "") + std::to_string(ids[i]);
-    std::cout << line << "\n";
+    std::cout << fmt::format("{}\n", fmt::join(ids, " "));
   }
   return 0;
 }

@@ -77,14 +77,10 @@ void Tokenizer::encode_byte_level_word(std::string_view word, std::vector<TokenI
       out.push_back(id);
       continue;
     }
-    // Not in the vocabulary: fall back to its single characters.
-    for (std::size_t k = 0; k < text.size();) {
-      const std::size_t len = utf8_sequence_length(static_cast<unsigned char>(text[k]));
-      const TokenId id = find(text.substr(k, len));
-      if (id >= 0) out.push_back(id);
-      else if (unk_ >= 0) out.push_back(unk_);
-      k += len;
-    }
+    // Not in the vocabulary: its single bytes that are tokens, the rest dropped, as
+    // llama.cpp does (some vocabularies lack a few control bytes).
+    for (char byte : text)
+      if (TokenId id = find(std::string(1, byte)); id >= 0) out.push_back(id);
   }
 }
 

@@ -29,8 +29,8 @@ Span decode(std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     int len = utf8_sequence_length(c);
     std::uint32_t cp = c;
-    bool ok = len > 1 && i + len <= text.size();
-    if (ok) {
+    bool ok = i + static_cast<std::size_t>(len) <= text.size() && (len > 1 || c < 0x80);
+    if (ok && len > 1) {
       cp = c & (0xff >> (len + 1));
       for (int k = 1; k < len && ok; ++k) {
         const auto cc = static_cast<unsigned char>(text[i + k]);

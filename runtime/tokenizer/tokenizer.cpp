@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "runtime/formats/gguf_reader.hpp"
 #include "runtime/tokenizer/byte_level_map.hpp"
+#include "runtime/tokenizer/unicode.hpp"
 
 namespace sextant::runtime {
 
@@ -127,7 +128,8 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool add_bos, bool
       continue;
     }
     if (model_ == TokenizerModel::ByteLevelBpe) {
-      for (std::string_view word : pre_tokenize(pre_, f.text)) encode_byte_level_word(word, out);
+      const std::string clean = replace_invalid_utf8(f.text);
+      for (std::string_view word : pre_tokenize(pre_, clean)) encode_byte_level_word(word, out);
     } else {
       std::string piece;
       // The space prefix goes only before the start of the text, as SentencePiece does.

@@ -34,6 +34,9 @@ std::uint8_t unicode_flags(std::uint32_t cp);
 // tokenizers do, so that every input tokenizes and round-trips.
 std::vector<std::uint32_t> utf8_to_codepoints(std::string_view text);
 void append_utf8(std::string& out, std::uint32_t cp);
+// The text with each byte that does not start a valid UTF-8 sequence replaced by U+FFFD,
+// as llama.cpp's tokenizer treats such bytes.
+std::string replace_invalid_utf8(std::string_view text);
 // Length in bytes of the UTF-8 sequence starting with this byte (1 for invalid bytes).
 int utf8_sequence_length(unsigned char first);
 

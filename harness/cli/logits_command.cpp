@@ -1,0 +1,73 @@
+// `sextant logits`: the next-token logits at every position of a token sequence, for checks against other runtimes.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "harness/cli/arguments.hpp"
+#include "harness/cli/commands.hpp"
+#include "runtime/cpu/thread_pool.hpp"
+#include "runtime/model/transformer.hpp"
+
+namespace sextant::harness {
+
+namespace {
+
+// A float32 array in NumPy's .npy format (version 1.0), readable by numpy.load.
+void write_npy(const std::string& path, const std::vector<float>& data, std::int64_t rows, std::int64_t cols) {
+  std::string header = fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}", rows, cols);
+  const std::size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw Error(fmt::format("{}: cannot create", path));
+  out.write("\x93NUMPY\x01\x00", 8);
+  const std::uint16_t len = static_cast<std::uint16_t>(header.size());
+  out.write(reinterpret_cast<const char*>(&len), 2);
+  out << header;
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(float)));
+  if (!out) throw Error(fmt::format("{}: write failed", path));
+}
+
+}  // namespace
+
+int logits_command(const std::vector<std::string>& argv) {
+  Arguments args("logits",
+                 "Runs token ids read from stdin (separated by spaces) through the model in one sequence and writes the "
+                 "logits of every position to a .npy file of shape (tokens, vocab).");
+  args.option("model", "FILE", "model file (.gguf)")
+      .option("out", "FILE", "where to write the logits (.npy)")
+      .option("threads", "N", "threads to use (default: all cores)")
+      .option("batch", "N", "tokens per forward pass", "512");
+  if (!args.parse(argv)) return 0;
+  const auto model = runtime::Model::load(args.get("model"));
+  std::vector<runtime::TokenId> ids;
+  {
+    const std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::istringstream in(text);
+    long long v;
+    while (in >> v) ids.push_back(static_cast<runtime::TokenId>(v));
+    if (!in.eof()) throw UsageError("logits: stdin must hold token ids separated by spaces");
+  }
+  if (ids.empty()) throw UsageError("logits: no token ids on stdin");
+  runtime::ThreadPool pool(args.has("threads") ? static_cast<int>(args.get_int("threads")) : runtime::default_thread_count());
+  const auto& c = model->config();
+  runtime::KvCache cache(c.n_layer, c.kv_dim());
+  std::vector<float> all, logits;
+  const std::size_t step = static_cast<std::size_t>(args.get_int("batch"));
+  for (std::size_t start = 0; start < ids.size(); start += step) {
+    runtime::ForwardBatch batch;
+    for (std::size_t i = start; i < std::min(ids.size(), start + step); ++i)
+      batch.add(ids[i], static_cast<std::int32_t>(i), &cache, true);
+    runtime::forward(*model, batch, logits, pool);
+    all.insert(all.end(), logits.begin(), logits.end());
+  }
+  write_npy(args.get("out"), all, static_cast<std::int64_t>(ids.size()), c.n_vocab);
+  std::cerr << fmt::format("wrote {} x {} logits to {}\n", ids.size(), c.n_vocab, args.get("out"));
+  return 0;
+}
+
+}  // namespace sextant::harness

@@ -1,0 +1,34 @@
+// Matrix products of stored weights with activation rows: y (n, rows) = x (n, cols) . W^T.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/tensor_type.hpp"
+
+namespace sextant::runtime {
+
+class ThreadPool;
+struct VecDotKernels;
+
+// A 2-D weight in its stored type: `rows` rows of `cols` elements, row-major.
+struct WeightMatrix {
+  TensorType type = TensorType::F32;
+  std::int64_t rows = 0, cols = 0;
+  const std::uint8_t* data = nullptr;
+  std::size_t row_bytes = 0;
+
+  const std::uint8_t* row(std::int64_t r) const { return data + static_cast<std::size_t>(r) * row_bytes; }
+  bool empty() const { return data == nullptr; }
+};
+
+// y[t * w.rows + r] = dot(W row r, x row t) for t < n. Each output is computed by the same
+// kernel in the same order whatever n and the thread count are (see vec_dot.hpp).
+void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool,
+            const VecDotKernels& kernels);
+void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool);
+
+// One row of a weight as floats (embedding lookups).
+void weight_row_to_float(const WeightMatrix& w, std::int64_t r, float* out);
+
+}  // namespace sextant::runtime

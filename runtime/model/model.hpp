@@ -1,0 +1,37 @@
+// A loaded model: its file, configuration, weights and tokenizer.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/formats/gguf_reader.hpp"
+#include "runtime/model/model_config.hpp"
+#include "runtime/model/model_weights.hpp"
+#include "runtime/tokenizer/tokenizer.hpp"
+
+namespace sextant::runtime {
+
+class Model {
+ public:
+  // Loads a GGUF file; throws sextant::Error naming the file and field on bad input.
+  static std::unique_ptr<Model> load(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  const ModelConfig& config() const { return config_; }
+  const ModelWeights& weights() const { return weights_; }
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+  const std::string& chat_template() const { return chat_template_; }
+  // Bytes of weights in the file.
+  std::size_t weight_bytes() const { return weight_bytes_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<GgufFile> gguf_;
+  ModelConfig config_;
+  ModelWeights weights_;
+  Tokenizer tokenizer_;
+  std::string chat_template_;
+  std::size_t weight_bytes_ = 0;
+};
+
+}  // namespace sextant::runtime

@@ -1,0 +1,38 @@
+// Hyperparameters of a Llama-family decoder, as read from a model file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sextant::runtime {
+
+enum class Architecture { Llama, Qwen2, InternLm2 };
+
+// How RoPE pairs dimensions: adjacent (x[2i], x[2i+1]) as GGUF llama weights expect, or
+// halves (x[i], x[i + d/2]) as Hugging Face weights and GGUF qwen2 expect.
+enum class RopeStyle { Adjacent, Halves };
+
+struct ModelConfig {
+  Architecture arch = Architecture::Llama;
+  std::string arch_name;
+  std::int64_t n_vocab = 0;
+  std::int64_t n_embd = 0;
+  std::int64_t n_layer = 0;
+  std::int64_t n_head = 0;
+  std::int64_t n_head_kv = 0;
+  std::int64_t head_dim = 0;
+  std::int64_t n_ff = 0;
+  std::int64_t context_length = 0;
+  std::int64_t rope_dims = 0;  // leading dimensions of each head that are rotated
+  double rope_theta = 10000.0;
+  double rope_linear_factor = 1.0;  // positions are divided by this (linear scaling)
+  RopeStyle rope_style = RopeStyle::Adjacent;
+  float rms_eps = 1e-5f;
+  bool tied_embeddings = false;
+  bool qkv_bias = false;
+
+  std::int64_t q_dim() const { return n_head * head_dim; }
+  std::int64_t kv_dim() const { return n_head_kv * head_dim; }
+};
+
+}  // namespace sextant::runtime

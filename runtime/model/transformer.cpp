@@ -1,0 +1,170 @@
+// Llama-family forward pass: RMSNorm, rotary attention with grouped KV heads, SwiGLU, tied or
+// separate output head. Written as plain per-step loops so one layer reads top to bottom.
+#include "runtime/model/transformer.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "runtime/cpu/matmul.hpp"
+#include "runtime/cpu/thread_pool.hpp"
+#include "runtime/half.hpp"
+
+namespace sextant::runtime {
+
+namespace {
+
+// out (n, d) = x (n, d) / rms(x) * weight (d)
+void rms_norm(const float* x, const float* weight, std::int64_t n, std::int64_t d, float eps, float* out) {
+  for (std::int64_t t = 0; t < n; ++t) {
+    const float* xr = x + t * d;
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < d; ++i) sum += static_cast<double>(xr[i]) * xr[i];
+    const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(d) + eps));
+    for (std::int64_t i = 0; i < d; ++i) out[t * d + i] = (xr[i] * scale) * weight[i];
+  }
+}
+
+// Rotates the first rope_dims dimensions of each head of one token's q or k vector.
+void apply_rope(float* v, std::int64_t n_heads, const ModelConfig& c, const float* cos_t, const float* sin_t) {
+  const std::int64_t half = c.rope_dims / 2;
+  for (std::int64_t h = 0; h < n_heads; ++h) {
+    float* x = v + h * c.head_dim;
+    for (std::int64_t i = 0; i < half; ++i) {
+      const std::int64_t a = c.rope_style == RopeStyle::Adjacent ? 2 * i : i;
+      const std::int64_t b = c.rope_style == RopeStyle::Adjacent ? 2 * i + 1 : i + half;
+      const float x0 = x[a], x1 = x[b];
+      x[a] = x0 * cos_t[i] - x1 * sin_t[i];
+      x[b] = x0 * sin_t[i] + x1 * cos_t[i];
+    }
+  }
+}
+
+// fp16 to float by table: the attention loops read every cached key and value.
+struct HalfTable {
+  std::vector<float> values;
+  HalfTable() : values(65536) {
+    for (std::uint32_t h = 0; h < 65536; ++h) values[h] = fp16_to_float(static_cast<std::uint16_t>(h));
+  }
+  float to_float(std::uint16_t h) const { return values[h]; }
+};
+
+float silu(float x) { return x / (1.0f + std::exp(-x)); }
+
+}  // namespace
+
+void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& logits, ThreadPool& pool) {
+  const ModelConfig& c = model.config();
+  const ModelWeights& w = model.weights();
+  const std::int64_t n = static_cast<std::int64_t>(batch.size());
+  const std::int64_t d = c.n_embd, qd = c.q_dim(), kvd = c.kv_dim(), hd = c.head_dim;
+  if (n == 0) {
+    logits.clear();
+    return;
+  }
+  for (std::int64_t t = 0; t < n; ++t) {
+    if (batch.tokens[t] < 0 || batch.tokens[t] >= c.n_vocab) fail("token id {} is outside the vocabulary of {}", batch.tokens[t], c.n_vocab);
+    if (batch.positions[t] < batch.caches[t]->base_length())
+      fail("position {} lies in the read-only shared prefix of its cache", batch.positions[t]);
+    batch.caches[t]->reserve(batch.positions[t] + 1);
+  }
+
+  // Rotation angles per token: theta_i = pos / factor * base^(-2i / rope_dims), in double.
+  const std::int64_t half = c.rope_dims / 2;
+  std::vector<float> rope_cos(static_cast<std::size_t>(n * half)), rope_sin(rope_cos.size());
+  for (std::int64_t t = 0; t < n; ++t) {
+    const double pos = batch.positions[t] / c.rope_linear_factor;
+    for (std::int64_t i = 0; i < half; ++i) {
+      const double theta = pos * std::pow(c.rope_theta, -2.0 * static_cast<double>(i) / static_cast<double>(c.rope_dims));
+      rope_cos[t * half + i] = static_cast<float>(std::cos(theta));
+      rope_sin[t * half + i] = static_cast<float>(std::sin(theta));
+    }
+  }
+
+  std::vector<float> x(static_cast<std::size_t>(n * d)), h(x.size()), attn_out(static_cast<std::size_t>(n * qd));
+  std::vector<float> q(static_cast<std::size_t>(n * qd)), k(static_cast<std::size_t>(n * kvd)), v(k.size());
+  std::vector<float> gate(static_cast<std::size_t>(n * c.n_ff)), up(gate.size()), proj(x.size());
+
+  pool.parallel_for(n, [&](std::int64_t t) { weight_row_to_float(w.token_embedding, batch.tokens[t], x.data() + t * d); });
+
+  static const HalfTable fp16_table;
+  const float attn_scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const std::int64_t group = c.n_head / c.n_head_kv;
+  for (std::int64_t layer = 0; layer < c.n_layer; ++layer) {
+    const LayerWeights& L = w.layers[static_cast<std::size_t>(layer)];
+
+    // Attention block: h = norm(x); q, k, v = h W; rotate; attend over the cache; x += o W_o
+    rms_norm(x.data(), L.attn_norm, n, d, c.rms_eps, h.data());
+    matmul(L.wq, h.data(), n, q.data(), pool);
+    matmul(L.wk, h.data(), n, k.data(), pool);
+    matmul(L.wv, h.data(), n, v.data(), pool);
+    for (std::int64_t t = 0; t < n; ++t) {
+      if (L.bq) for (std::int64_t i = 0; i < qd; ++i) q[t * qd + i] += L.bq[i];
+      if (L.bk) for (std::int64_t i = 0; i < kvd; ++i) k[t * kvd + i] += L.bk[i];
+      if (L.bv) for (std::int64_t i = 0; i < kvd; ++i) v[t * kvd + i] += L.bv[i];
+      apply_rope(q.data() + t * qd, c.n_head, c, &rope_cos[t * half], &rope_sin[t * half]);
+      apply_rope(k.data() + t * kvd, c.n_head_kv, c, &rope_cos[t * half], &rope_sin[t * half]);
+      KvCache& cache = *batch.caches[t];
+      std::uint16_t* kc = cache.k(layer, batch.positions[t]);
+      std::uint16_t* vc = cache.v(layer, batch.positions[t]);
+      for (std::int64_t i = 0; i < kvd; ++i) {
+        kc[i] = float_to_fp16(k[t * kvd + i]);
+        vc[i] = float_to_fp16(v[t * kvd + i]);
+      }
+    }
+    pool.parallel_for(n * c.n_head, [&](std::int64_t job) {
+      const std::int64_t t = job / c.n_head, head = job % c.n_head, kv_head = head / group;
+      const KvCache& cache = *batch.caches[t];
+      const std::int64_t len = batch.positions[t] + 1;
+      // q is rounded to fp16 like the keys, as llama.cpp does before its fp16 dot products.
+      thread_local std::vector<float> scores, qh;
+      qh.resize(static_cast<std::size_t>(hd));
+      for (std::int64_t i = 0; i < hd; ++i) qh[i] = fp16_table.to_float(float_to_fp16(q[t * qd + head * hd + i]));
+      scores.resize(static_cast<std::size_t>(len));
+      float max_score = -INFINITY;
+      for (std::int64_t p = 0; p < len; ++p) {
+        const std::uint16_t* kp = cache.k(layer, p) + kv_head * hd;
+        float s = 0.0f;
+        for (std::int64_t i = 0; i < hd; ++i) s += qh[i] * fp16_table.to_float(kp[i]);
+        scores[p] = s * attn_scale;
+        max_score = std::max(max_score, scores[p]);
+      }
+      float sum = 0.0f;
+      for (std::int64_t p = 0; p < len; ++p) {
+        scores[p] = std::exp(scores[p] - max_score);
+        sum += scores[p];
+      }
+      float* out = attn_out.data() + t * qd + head * hd;
+      std::fill_n(out, hd, 0.0f);
+      for (std::int64_t p = 0; p < len; ++p) {
+        const std::uint16_t* vp = cache.v(layer, p) + kv_head * hd;
+        const float weight = scores[p] / sum;
+        for (std::int64_t i = 0; i < hd; ++i) out[i] += weight * fp16_table.to_float(vp[i]);
+      }
+    });
+    matmul(L.wo, attn_out.data(), n, proj.data(), pool);
+    for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];
+
+    // Feed-forward block: x += (silu(h W_gate) * (h W_up)) W_down, h = norm(x)
+    rms_norm(x.data(), L.ffn_norm, n, d, c.rms_eps, h.data());
+    matmul(L.w_gate, h.data(), n, gate.data(), pool);
+    matmul(L.w_up, h.data(), n, up.data(), pool);
+    for (std::int64_t i = 0; i < n * c.n_ff; ++i) gate[i] = silu(gate[i]) * up[i];
+    matmul(L.w_down, gate.data(), n, proj.data(), pool);
+    for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];
+  }
+
+  for (std::int64_t t = 0; t < n; ++t) {
+    KvCache& cache = *batch.caches[t];
+    cache.set_length(std::max<std::int64_t>(cache.length(), batch.positions[t] + 1));
+  }
+
+  // Output head only for the rows asked for.
+  const std::int64_t m = static_cast<std::int64_t>(batch.logit_rows.size());
+  std::vector<float> selected(static_cast<std::size_t>(m * d));
+  for (std::int64_t r = 0; r < m; ++r) std::copy_n(x.data() + batch.logit_rows[r] * d, d, selected.data() + r * d);
+  rms_norm(selected.data(), w.output_norm, m, d, c.rms_eps, selected.data());
+  logits.resize(static_cast<std::size_t>(m * c.n_vocab));
+  matmul(w.output, selected.data(), m, logits.data(), pool);
+}
+
+}  // namespace sextant::runtime

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system packages Sextant builds and tests with (Debian 12). Idempotent: does
+# nothing when everything is present. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(cmake ninja-build g++ ccache pkg-config nlohmann-json3-dev libfmt-dev libboost-dev libsqlite3-dev catch2
+  python3 python3-pip unzip)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: system packages present" >&2
+  exit 0
+fi
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done" >&2

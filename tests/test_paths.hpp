@@ -1,0 +1,28 @@
+// Where tests find their fixtures, the real model and the shared datasets.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace sextant::testing {
+
+inline std::string fixture(const std::string& relative) { return std::string(SEXTANT_SOURCE_DIR) + "/tests/fixtures/" + relative; }
+
+// The real model: $SEXTANT_TEST_MODEL, else models/SmolLM2-135M-Instruct.Q4_1.gguf in the
+// source tree (scripts/fetch-model.sh puts it there). Empty when absent.
+inline std::string real_model_path() {
+  if (const char* env = std::getenv("SEXTANT_TEST_MODEL")) return env;
+  const std::string p = std::string(SEXTANT_SOURCE_DIR) + "/models/SmolLM2-135M-Instruct.Q4_1.gguf";
+  return std::filesystem::exists(p) ? p : std::string();
+}
+
+}  // namespace sextant::testing
+
+// Skips the rest of a test that needs the real model, saying why.
+#define SEXTANT_REQUIRE_MODEL(path)                                                                  \
+  const std::string path = sextant::testing::real_model_path();                                      \
+  if (path.empty()) {                                                                                \
+    WARN("skipped: the real model is absent (run scripts/fetch-model.sh or set SEXTANT_TEST_MODEL)"); \
+    return;                                                                                          \
+  }
