@@ -23,10 +23,14 @@ struct WeightMatrix {
 };
 
 // y[t * w.rows + r] = dot(W row r, x row t) for t < n. Each output is computed by the same
-// kernel in the same order whatever n and the thread count are (see vec_dot.hpp).
-void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool,
-            const VecDotKernels& kernels);
+// kernel in the same order whatever n and the thread count are (see gemm.hpp, vec_dot.hpp).
 void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool);
+
+struct GemmKernels;
+// The two paths with given kernels (tests pick them): Q8_0, Q4_0 and Q4_1 weights on 8-bit
+// activations; any type as float rows.
+void matmul_int8(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool, const GemmKernels& kernels);
+void matmul_float(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool, const VecDotKernels& kernels);
 
 // One row of a weight as floats (embedding lookups).
 void weight_row_to_float(const WeightMatrix& w, std::int64_t r, float* out);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "runtime/cpu/attention.hpp"
 #include "runtime/cpu/matmul.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/half.hpp"
@@ -111,35 +112,24 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
         vc[i] = float_to_fp16(v[t * kvd + i]);
       }
     }
+    const AttentionFn attend = best_attention();
     pool.parallel_for(n * c.n_head, [&](std::int64_t job) {
       const std::int64_t t = job / c.n_head, head = job % c.n_head, kv_head = head / group;
       const KvCache& cache = *batch.caches[t];
       const std::int64_t len = batch.positions[t] + 1;
       // q is rounded to fp16 like the keys, as llama.cpp does before its fp16 dot products.
       thread_local std::vector<float> scores, qh;
+      thread_local std::vector<const std::uint16_t*> keys, values;
       qh.resize(static_cast<std::size_t>(hd));
       for (std::int64_t i = 0; i < hd; ++i) qh[i] = fp16_table.to_float(float_to_fp16(q[t * qd + head * hd + i]));
       scores.resize(static_cast<std::size_t>(len));
-      float max_score = -INFINITY;
+      keys.resize(static_cast<std::size_t>(len));
+      values.resize(static_cast<std::size_t>(len));
       for (std::int64_t p = 0; p < len; ++p) {
-        const std::uint16_t* kp = cache.k(layer, p) + kv_head * hd;
-        float s = 0.0f;
-        for (std::int64_t i = 0; i < hd; ++i) s += qh[i] * fp16_table.to_float(kp[i]);
-        scores[p] = s * attn_scale;
-        max_score = std::max(max_score, scores[p]);
+        keys[p] = cache.k(layer, p) + kv_head * hd;
+        values[p] = cache.v(layer, p) + kv_head * hd;
       }
-      float sum = 0.0f;
-      for (std::int64_t p = 0; p < len; ++p) {
-        scores[p] = std::exp(scores[p] - max_score);
-        sum += scores[p];
-      }
-      float* out = attn_out.data() + t * qd + head * hd;
-      std::fill_n(out, hd, 0.0f);
-      for (std::int64_t p = 0; p < len; ++p) {
-        const std::uint16_t* vp = cache.v(layer, p) + kv_head * hd;
-        const float weight = scores[p] / sum;
-        for (std::int64_t i = 0; i < hd; ++i) out[i] += weight * fp16_table.to_float(vp[i]);
-      }
+      attend({qh.data(), keys.data(), values.data(), len, hd, attn_scale}, scores.data(), attn_out.data() + t * qd + head * hd);
     });
     matmul(L.wo, attn_out.data(), n, proj.data(), pool);
     for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];

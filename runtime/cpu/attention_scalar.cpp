@@ -1,0 +1,39 @@
+// Scalar reference attention; defines the order the SIMD kernel reproduces.
+#include <cmath>
+#include <cstring>
+
+#include "runtime/cpu/attention.hpp"
+#include "runtime/cpu/vec_dot.hpp"
+#include "runtime/half.hpp"
+
+namespace sextant::runtime {
+
+namespace {
+
+void attention(const AttentionInput& in, float* scores, float* out) {
+  const std::int64_t d = in.head_dim;
+  float max = -INFINITY;
+  for (std::int64_t p = 0; p < in.length; ++p) {
+    float acc[8] = {};
+    for (std::int64_t i = 0; i < d; i += 8)
+      for (int l = 0; l < 8; ++l) acc[l] = acc[l] + in.q[i + l] * fp16_to_float(in.keys[p][i + l]);
+    scores[p] = reduce_lanes(acc) * in.scale;
+    max = scores[p] > max ? scores[p] : max;
+  }
+  float sum = 0.0f;
+  for (std::int64_t p = 0; p < in.length; ++p) {
+    scores[p] = std::exp(scores[p] - max);
+    sum = sum + scores[p];
+  }
+  for (std::int64_t i = 0; i < d; ++i) out[i] = 0.0f;
+  for (std::int64_t p = 0; p < in.length; ++p) {
+    const float w = scores[p] / sum;
+    for (std::int64_t i = 0; i < d; ++i) out[i] = out[i] + w * fp16_to_float(in.values[p][i]);
+  }
+}
+
+}  // namespace
+
+AttentionFn scalar_attention() { return attention; }
+
+}  // namespace sextant::runtime
