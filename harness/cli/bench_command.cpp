@@ -54,6 +54,7 @@ int bench_command(const std::vector<std::string>& argv) {
   std::uniform_int_distribution<runtime::TokenId> any_token(0, static_cast<runtime::TokenId>(c.n_vocab - 1));
   std::vector<float> logits;
   std::vector<double> pp, tg;
+  double kv_mb = 0.0;
   for (int r = 0; r < reps + 1; ++r) {  // the first run warms caches and is not counted
     runtime::KvCache cache(c.n_layer, c.kv_dim());
     if (n_prompt > 0) {
@@ -62,6 +63,7 @@ int bench_command(const std::vector<std::string>& argv) {
       const auto t0 = std::chrono::steady_clock::now();
       runtime::forward(*model, batch, logits, pool);
       if (r > 0) pp.push_back(static_cast<double>(n_prompt) / seconds_since(t0));
+      kv_mb = std::max(kv_mb, static_cast<double>(cache.bytes()) / (1024.0 * 1024.0));
     }
     if (n_gen > 0) {
       runtime::KvCache gen_cache(c.n_layer, c.kv_dim());
@@ -74,6 +76,7 @@ int bench_command(const std::vector<std::string>& argv) {
         token = static_cast<runtime::TokenId>(std::max_element(logits.begin(), logits.end()) - logits.begin());
       }
       if (r > 0) tg.push_back(static_cast<double>(n_gen) / seconds_since(t0));
+      kv_mb = std::max(kv_mb, static_cast<double>(gen_cache.bytes()) / (1024.0 * 1024.0));
     }
   }
   rusage usage{};
@@ -83,7 +86,7 @@ int bench_command(const std::vector<std::string>& argv) {
   const char* isa = runtime::best_vec_dot_kernels().isa;
 
   if (args.flag_set("json")) {
-    nlohmann::json j{{"model", model->path()}, {"threads", threads}, {"kernels", isa}, {"peak_rss_mb", peak_mb},
+    nlohmann::json j{{"model", model->path()}, {"threads", threads}, {"kernels", isa}, {"peak_rss_mb", peak_mb}, {"kv_cache_mb", kv_mb},
                      {"weights_mb", model_mb}};
     if (n_prompt > 0) j["pp"] = {{"tokens", n_prompt}, {"tokens_per_s", median(pp)}, {"runs", pp}};
     if (n_gen > 0) j["tg"] = {{"tokens", n_gen}, {"tokens_per_s", median(tg)}, {"runs", tg}};
@@ -92,7 +95,7 @@ int bench_command(const std::vector<std::string>& argv) {
     std::cout << fmt::format("model {} ({:.0f} MiB of weights), {} threads, {} kernels\n", model->path(), model_mb, threads, isa);
     if (n_prompt > 0) std::cout << fmt::format("pp{:<6} {:10.1f} tokens/s  (median of {})\n", n_prompt, median(pp), reps);
     if (n_gen > 0) std::cout << fmt::format("tg{:<6} {:10.1f} tokens/s  (median of {})\n", n_gen, median(tg), reps);
-    std::cout << fmt::format("peak memory {:.0f} MiB\n", peak_mb);
+    std::cout << fmt::format("peak memory {:.0f} MiB (KV cache {:.0f} MiB)\n", peak_mb, kv_mb);
   }
   return 0;
 }

@@ -20,7 +20,7 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
   out.d.resize(static_cast<std::size_t>(rows * out.blocks));
   out.d8.assign(static_cast<std::size_t>(rows * out.d8_stride), 0.0f);
   out.s.assign(static_cast<std::size_t>(rows * out.s_stride), 0.0f);
-  pool.parallel_for(rows, [&](std::int64_t t) {
+  auto quantize_row = [&](std::int64_t t) {
     for (std::int64_t b = 0; b < out.blocks; ++b) {
       const float* xb = x + t * cols + b * 32;
       std::int8_t* q = out.qs.data() + t * out.qs_stride + b * 32;
@@ -38,7 +38,13 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
       std::fill_n(out.d8.data() + t * out.d8_stride + b * 8, 8, dh);
       out.s[t * out.s_stride + b] = fp16_to_float(float_to_fp16(d * static_cast<float>(sum)));
     }
-  });
+  };
+  // A few rows (decoding) are cheaper than waking the other threads.
+  if (rows < 8) {
+    for (std::int64_t t = 0; t < rows; ++t) quantize_row(t);
+  } else {
+    pool.parallel_for(rows, quantize_row);
+  }
 }
 
 }  // namespace sextant::runtime

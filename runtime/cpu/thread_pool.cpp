@@ -1,11 +1,22 @@
-// Thread pool with a shared counter: each thread takes the next chunk of indices until none is left.
+// Thread pool with a shared atomic counter: each thread takes the next index until none is left.
 #include "runtime/cpu/thread_pool.hpp"
 
 #include <sched.h>
 
 #include <algorithm>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define SEXTANT_PAUSE() _mm_pause()
+#else
+#define SEXTANT_PAUSE() ((void)0)
+#endif
+
 namespace sextant::runtime {
+
+namespace {
+constexpr int kSpinIterations = 20000;  // roughly 100 microseconds before a worker sleeps
+}
 
 ThreadPool::ThreadPool(int n_threads) : n_threads_(std::max(1, n_threads)) {
   for (int i = 1; i < n_threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
@@ -14,42 +25,35 @@ ThreadPool::ThreadPool(int n_threads) : n_threads_(std::max(1, n_threads)) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    stop_.store(true);
+    generation_.fetch_add(1);
   }
-  start_cv_.notify_all();
+  wake_.notify_all();
   for (auto& t : workers_) t.join();
 }
 
 void ThreadPool::run_share() {
-  for (;;) {
-    std::int64_t i;
-    const std::function<void(std::int64_t)>* job;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (next_ >= job_size_) return;
-      i = next_++;
-      job = job_;
-    }
-    (*job)(i);
-  }
+  for (std::int64_t i = next_.fetch_add(1, std::memory_order_relaxed); i < job_size_;
+       i = next_.fetch_add(1, std::memory_order_relaxed))
+    (*job_)(i);
 }
 
 void ThreadPool::worker_loop() {
   std::uint64_t seen = 0;
   for (;;) {
-    {
+    int spins = 0;
+    while (generation_.load(std::memory_order_acquire) == seen && spins < kSpinIterations) {
+      SEXTANT_PAUSE();
+      ++spins;
+    }
+    if (generation_.load(std::memory_order_acquire) == seen) {
       std::unique_lock<std::mutex> lock(mutex_);
-      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      ++busy_;
+      wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
     }
+    seen = generation_.load(std::memory_order_acquire);
+    if (stop_.load()) return;
     run_share();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --busy_;
-    }
-    done_cv_.notify_all();
+    finished_.fetch_add(1, std::memory_order_acq_rel);
   }
 }
 
@@ -59,17 +63,19 @@ void ThreadPool::parallel_for(std::int64_t n, const std::function<void(std::int6
     for (std::int64_t i = 0; i < n; ++i) fn(i);
     return;
   }
+  job_ = &fn;
+  job_size_ = n;
+  next_.store(0, std::memory_order_relaxed);
+  finished_.store(0, std::memory_order_relaxed);
   {
+    // Under the lock so that a worker deciding to sleep cannot miss the bump.
     std::lock_guard<std::mutex> lock(mutex_);
-    job_ = &fn;
-    job_size_ = n;
-    next_ = 0;
-    ++generation_;
+    generation_.fetch_add(1, std::memory_order_release);
   }
-  start_cv_.notify_all();
+  wake_.notify_all();
   run_share();
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_cv_.wait(lock, [&] { return busy_ == 0 && next_ >= job_size_; });
+  const int workers = n_threads_ - 1;
+  while (finished_.load(std::memory_order_acquire) < workers) SEXTANT_PAUSE();
   job_ = nullptr;
 }
 
