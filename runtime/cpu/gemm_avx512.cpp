@@ -30,7 +30,7 @@ struct RowPlanes {
   std::vector<float> mins;          // (rows, s_stride)
 };
 
-constexpr std::int64_t kTokenTile = 32;  // tokens whose activations stay in L1 while rows sweep them
+constexpr std::int64_t kTokenTile = 8;  // tokens whose activations stay in L1 while rows sweep them
 
 // kSigned: Q8_0 / Q4_0 values are signed; the activations are made unsigned by adding 128
 // and the product sums corrected by 128 * (sum of the weights), exactly.
