@@ -15,7 +15,7 @@ AttentionFn attention_for(const char* isa) {
   if (std::strcmp(isa, "scalar") == 0) return scalar_attention();
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (std::strcmp(isa, "avx2") == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c"))
+  if (std::strcmp(isa, "avx2") == 0 && __builtin_cpu_supports("avx2"))
     return avx2::attention_kernel();
 #endif
   return nullptr;

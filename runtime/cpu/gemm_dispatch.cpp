@@ -18,7 +18,8 @@ const GemmKernels* gemm_kernels_for(const char* isa) {
   if (std::strcmp(isa, "scalar") == 0) return &scalar_gemm_kernels();
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  // Every CPU with AVX2 and FMA also has F16C (which GCC and clang builtins do not all name).
+  const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (std::strcmp(isa, "avx2") == 0 && has_avx2) return &avx2::gemm_kernels();
   if (std::strcmp(isa, "avx512vnni") == 0 && has_avx2 && __builtin_cpu_supports("avx512vnni") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))
