@@ -1,10 +1,10 @@
-// GEMM kernels with AVX-512 VNNI: two blocks per 512-bit register, in the order of gemm.hpp;
-// four tokens at a time so that their accumulation chains overlap.
+// GEMM kernels with AVX-512 VNNI: one pair of blocks per 512-bit register (pair-interleaved,
+// see quantized_activations.hpp), in the order of gemm.hpp; several tokens at a time so
+// their accumulation chains overlap, on tiles of tokens small enough to stay in L1.
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "runtime/cpu/gemm.hpp"
 #include "runtime/cpu/gemm_unpack_x86.hpp"
@@ -13,143 +13,126 @@ namespace sextant::runtime::avx512 {
 
 namespace {
 
-// reduce16 of gemm.hpp, vectorised in the same order.
-inline float reduce16(__m512 v) {
-  const __m256 t = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));  // t[j] = a[j] + a[j+8]
+constexpr std::int64_t kTokenTile = 8;   // tokens whose activations stay in L1 while rows sweep them
+constexpr std::int64_t kRowGroup = 16;   // rows unpacked together
+
+// reduce16 of gemm.hpp applied to an interleaved accumulator (lane 2i + h = spec lane 8h + i).
+inline float reduce_interleaved(__m512 v) {
+  const __m512i to_spec = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+  const __m512 a = _mm512_permutexvar_ps(to_spec, v);
+  const __m256 t = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));  // t[j] = a[j] + a[j+8]
   const __m128 u = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));       // t0+t4, t1+t5, t2+t6, t3+t7
   const __m128 w = _mm_add_ps(u, _mm_movehl_ps(u, u));                                         // (t0+t4)+(t2+t6), (t1+t5)+(t3+t7)
   return _mm_cvtss_f32(_mm_add_ss(w, _mm_movehdup_ps(w)));
 }
 
-// The rows of one task, unpacked once and reused for every tile of tokens.
+// reduce16 of an accumulator already in spec lane order.
+inline float reduce_spec(__m512 a) {
+  const __m256 t = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+  const __m128 u = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+  const __m128 w = _mm_add_ps(u, _mm_movehl_ps(u, u));
+  return _mm_cvtss_f32(_mm_add_ss(w, _mm_movehdup_ps(w)));
+}
+
+// Two consecutive floats (the scales of a pair) repeated over the 16 interleaved lanes.
+// Loaded through __m128i, whose type may alias the floats (a double* load may not).
+inline __m512 pair_broadcast(const float* two) {
+  return _mm512_broadcast_f32x2(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(two))));
+}
+
+// -128 * (lane sums of the weights): makes the sum over (x + 128) * w equal the sum over x * w.
+inline __m512i signed_correction(__m512i w) {
+  return _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(static_cast<char>(0x80)), w));
+}
+
+// kSigned: Q8_0 / Q4_0 values are signed; the activations are made unsigned by adding 128
+// (a xor) and the sums corrected exactly.
+template <bool kSigned>
+inline __m512i pair_sums(__m512i w, __m512i correction, const std::int8_t* x) {
+  const __m512i xv = _mm512_loadu_si512(x);
+  if (kSigned) return _mm512_dpbusd_epi32(correction, _mm512_xor_si512(xv, _mm512_set1_epi8(static_cast<char>(0x80))), w);
+  return _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, xv);
+}
+
+// Q4_1's min term, sum over blocks of min * sum(x), in gemm.hpp's lane order.
+inline float min_term(const float* mins, const float* s, std::int64_t s_stride) {
+  __m512 acc = _mm512_setzero_ps();
+  for (std::int64_t c = 0; c < s_stride; c += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(mins + c), _mm512_loadu_ps(s + c), acc);
+  return reduce_spec(acc);
+}
+
 struct RowPlanes {
   UnpackedRow row;
   std::vector<__m512i> values;      // (rows, pairs)
-  std::vector<__m512i> correction;  // (rows, pairs) signed types: -128 * (lane sums of the weights)
-  std::vector<__m512> scales;       // (rows, pairs) the two blocks' scales, 8 lanes each
+  std::vector<__m512i> correction;  // (rows, pairs), signed types only
+  std::vector<__m512> scales;       // (rows, pairs) the two blocks' scales, interleaved
   std::vector<float> mins;          // (rows, s_stride)
 };
 
-constexpr std::int64_t kTokenTile = 8;  // tokens whose activations stay in L1 while rows sweep them
-
-// kSigned: Q8_0 / Q4_0 values are signed; the activations are made unsigned by adding 128
-// and the product sums corrected by 128 * (sum of the weights), exactly.
 template <bool kSigned, bool kHasMin, int kTokens>
 inline void row_times_tokens(const RowPlanes& rp, std::int64_t i, std::int64_t pairs, const QuantizedActivations& x,
                              std::int64_t t0, float* y, std::int64_t stride, std::int64_t r) {
-  const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
   const __m512i* values = rp.values.data() + i * pairs;
   const __m512i* correction = rp.correction.data() + i * pairs;
   const __m512* scales = rp.scales.data() + i * pairs;
   __m512 acc[kTokens];
   for (int k = 0; k < kTokens; ++k) acc[k] = _mm512_setzero_ps();
   for (std::int64_t p = 0; p < pairs; ++p) {
-    const __m512i wv = values[p];
     for (int k = 0; k < kTokens; ++k) {
-      const __m512i xv = _mm512_loadu_si512(x.row_qs(t0 + k) + p * 64);
-      const __m512i sums = kSigned ? _mm512_dpbusd_epi32(correction[p], _mm512_xor_si512(xv, bias), wv)
-                                   : _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv, xv);
-      const __m512 scale = _mm512_mul_ps(scales[p], _mm512_loadu_ps(x.row_d8(t0 + k) + p * 16));
+      const __m512i sums = pair_sums<kSigned>(values[p], kSigned ? correction[p] : _mm512_setzero_si512(), x.row_qs(t0 + k) + p * 64);
+      const __m512 scale = _mm512_mul_ps(scales[p], pair_broadcast(x.row_d(t0 + k) + 2 * p));
       acc[k] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sums), acc[k]);
     }
   }
   for (int k = 0; k < kTokens; ++k) {
-    float result = reduce16(acc[k]);
-    if (kHasMin) {
-      __m512 mins = _mm512_setzero_ps();
-      const float* s = x.row_s(t0 + k);
-      const float* m = rp.mins.data() + i * x.s_stride;
-      for (std::int64_t c = 0; c < x.s_stride; c += 16) mins = _mm512_fmadd_ps(_mm512_loadu_ps(m + c), _mm512_loadu_ps(s + c), mins);
-      result += reduce16(mins);
-    }
+    float result = reduce_interleaved(acc[k]);
+    if (kHasMin) result += min_term(rp.mins.data() + i * x.s_stride, x.row_s(t0 + k), x.s_stride);
     y[(t0 + k) * stride + r] = result;
   }
 }
 
-// One pair of blocks (2p, 2p+1) of a row straight from the file's blocks, in element order
-// (zero for a missing second block), with its two scales spread over 8 lanes each.
-template <bool kSigned>
-inline void load_pair(TensorType type, const std::uint8_t* row, std::int64_t nb, std::int64_t p, __m512i& values, __m512& scales) {
-  const std::int64_t b0 = 2 * p, b1 = 2 * p + 1;
-  const bool has_second = b1 < nb;
-  __m256i lo, hi;
-  float d0, d1 = 0.0f;
-  if (type == TensorType::Q8_0) {
-    const auto* b = reinterpret_cast<const BlockQ8_0*>(row);
-    lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b0].qs));
-    hi = has_second ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b1].qs)) : _mm256_setzero_si256();
-    d0 = _cvtsh_ss(b[b0].d);
-    if (has_second) d1 = _cvtsh_ss(b[b1].d);
-  } else {
-    // Q4_0 and Q4_1 share the nibble layout; Q4_0 values are nibble - 8.
-    const std::size_t bytes = type == TensorType::Q4_0 ? sizeof(BlockQ4_0) : sizeof(BlockQ4_1);
-    const std::size_t qs_offset = type == TensorType::Q4_0 ? 2 : 4;
-    auto nibbles = [&](std::int64_t b) {
-      const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + b * bytes + qs_offset));
-      const __m128i mask = _mm_set1_epi8(0x0f);
-      __m256i v = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), mask), _mm_and_si128(q, mask));
-      if (kSigned) v = _mm256_sub_epi8(v, _mm256_set1_epi8(8));
-      return v;
-    };
-    lo = nibbles(b0);
-    hi = has_second ? nibbles(b1) : _mm256_setzero_si256();
-    std::uint16_t h;
-    std::memcpy(&h, row + b0 * bytes, 2);
-    d0 = _cvtsh_ss(h);
-    if (has_second) {
-      std::memcpy(&h, row + b1 * bytes, 2);
-      d1 = _cvtsh_ss(h);
-    }
-  }
-  values = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-  scales = _mm512_insertf32x8(_mm512_set1_ps(d0), _mm256_set1_ps(d1), 1);
-}
-
-// Few tokens (decoding): weights read straight from their blocks, no unpacked copy.
+// Few tokens (decoding): each pair unpacked in registers straight from the file's blocks.
 template <bool kSigned, bool kHasMin>
 void gemv(const WeightMatrix& w, std::int64_t r0, std::int64_t r1, const QuantizedActivations& x, float* y, std::int64_t stride) {
   const std::int64_t nb = x.blocks, pairs = (nb + 1) / 2;
-  const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
   for (std::int64_t r = r0; r < r1; ++r) {
     const std::uint8_t* row = w.row(r);
     __m512 acc[3] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     for (std::int64_t p = 0; p < pairs; ++p) {
-      __m512i wv;
-      __m512 ws;
-      load_pair<kSigned>(w.type, row, nb, p, wv, ws);
-      const __m512i correction =
-          kSigned ? _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), bias, wv))
-                  : _mm512_setzero_si512();
+      alignas(8) float ws[2] = {0.0f, 0.0f};
+      float m0 = 0.0f, m1 = 0.0f;  // Q4_1's mins are read again below, in lane order
+      const __m256i a = x86::block_values(w.type, row, 2 * p, ws[0], m0);
+      const __m256i b = 2 * p + 1 < nb ? x86::block_values(w.type, row, 2 * p + 1, ws[1], m1) : _mm256_setzero_si256();
+      __m256i first, second;
+      x86::interleave_pair(a, b, first, second);
+      const __m512i wv = _mm512_inserti64x4(_mm512_castsi256_si512(first), second, 1);
+      const __m512i correction = kSigned ? signed_correction(wv) : _mm512_setzero_si512();
+      const __m512 wscale = pair_broadcast(ws);
       for (std::int64_t t = 0; t < x.rows; ++t) {
-        const __m512i xv = _mm512_loadu_si512(x.row_qs(t) + p * 64);
-        const __m512i sums = kSigned ? _mm512_dpbusd_epi32(correction, _mm512_xor_si512(xv, bias), wv)
-                                     : _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv, xv);
-        const __m512 scale = _mm512_mul_ps(ws, _mm512_loadu_ps(x.row_d8(t) + p * 16));
+        const __m512i sums = pair_sums<kSigned>(wv, correction, x.row_qs(t) + p * 64);
+        const __m512 scale = _mm512_mul_ps(wscale, pair_broadcast(x.row_d(t) + 2 * p));
         acc[t] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sums), acc[t]);
       }
     }
     for (std::int64_t t = 0; t < x.rows; ++t) {
-      float result = reduce16(acc[t]);
+      float result = reduce_interleaved(acc[t]);
       if (kHasMin) {
-        alignas(64) float mins[16] = {};
-        const auto* b = reinterpret_cast<const BlockQ4_1*>(row);
+        alignas(64) float lane[16] = {};
+        const auto* blocks = reinterpret_cast<const BlockQ4_1*>(row);
         const float* s = x.row_s(t);
-        for (std::int64_t i = 0; i < nb; ++i) mins[i % 16] = std::fma(_cvtsh_ss(b[i].m), s[i], mins[i % 16]);
-        result += reduce16(_mm512_load_ps(mins));
+        for (std::int64_t i = 0; i < nb; ++i) lane[i % 16] = std::fma(_cvtsh_ss(blocks[i].m), s[i], lane[i % 16]);
+        result += reduce_spec(_mm512_load_ps(lane));
       }
       y[t * stride + r] = result;
     }
   }
 }
 
-constexpr std::int64_t kRowGroup = 16;  // rows unpacked together, small enough to stay in L1/L2
-
 template <bool kSigned, bool kHasMin>
 void gemm(const WeightMatrix& w, std::int64_t r0, std::int64_t r1, const QuantizedActivations& x, float* y, std::int64_t stride) {
   if (x.rows < 4) return gemv<kSigned, kHasMin>(w, r0, r1, x, y, stride);
   thread_local RowPlanes rp;
   const std::int64_t pairs = (x.blocks + 1) / 2;
-  const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
   rp.values.resize(static_cast<std::size_t>(kRowGroup * pairs));
   rp.correction.resize(rp.values.size());
   rp.scales.resize(rp.values.size());
@@ -161,11 +144,8 @@ void gemm(const WeightMatrix& w, std::int64_t r0, std::int64_t r1, const Quantiz
       for (std::int64_t p = 0; p < pairs; ++p) {
         const __m512i wv = _mm512_loadu_si512(rp.row.values.data() + p * 64);
         rp.values[i * pairs + p] = wv;
-        if (kSigned)
-          rp.correction[i * pairs + p] =
-              _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), bias, wv));
-        rp.scales[i * pairs + p] =
-            _mm512_insertf32x8(_mm512_set1_ps(rp.row.scales[2 * p]), _mm256_set1_ps(rp.row.scales[2 * p + 1]), 1);
+        if (kSigned) rp.correction[i * pairs + p] = signed_correction(wv);
+        rp.scales[i * pairs + p] = pair_broadcast(rp.row.scales.data() + 2 * p);
       }
       if (kHasMin) std::copy_n(rp.row.mins.data(), x.s_stride, rp.mins.data() + i * x.s_stride);
     }

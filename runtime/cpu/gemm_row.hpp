@@ -8,10 +8,10 @@
 
 namespace sextant::runtime {
 
-// A row's blocks, zero-padded to whole pairs (values, scales) and to 16 blocks (mins).
-// Buffers keep their capacity between rows.
+// A row's blocks in the pair-interleaved layout of QuantizedActivations, zero-padded to
+// whole pairs (values, scales) and to 16 blocks (mins). Buffers keep their capacity.
 struct UnpackedRow {
-  std::vector<std::int8_t> values;  // 32 per block in element order; Q4_1: the nibbles 0..15
+  std::vector<std::int8_t> values;  // 64 per pair; Q4_1: the nibbles 0..15
   std::vector<float> scales;        // one per block
   std::vector<float> mins;          // Q4_1 only: one per block
   std::int64_t blocks = 0;
@@ -20,14 +20,9 @@ struct UnpackedRow {
   void reset(std::int64_t n_blocks) {
     blocks = n_blocks;
     const std::size_t pairs = static_cast<std::size_t>((n_blocks + 1) / 2);
-    values.resize(pairs * 64);
-    scales.resize(pairs * 2);
-    mins.resize(static_cast<std::size_t>((n_blocks + 15) / 16 * 16));
-    for (std::size_t b = static_cast<std::size_t>(n_blocks); b < pairs * 2; ++b) {
-      scales[b] = 0.0f;
-      for (int j = 0; j < 32; ++j) values[b * 32 + j] = 0;
-    }
-    for (std::size_t b = static_cast<std::size_t>(n_blocks); b < mins.size(); ++b) mins[b] = 0.0f;
+    values.assign(pairs * 64, 0);
+    scales.assign(pairs * 2, 0.0f);
+    mins.assign(static_cast<std::size_t>((n_blocks + 15) / 16 * 16), 0.0f);
   }
 };
 

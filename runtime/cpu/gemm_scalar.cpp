@@ -43,11 +43,10 @@ void gemm(TensorType type, const WeightMatrix& w, std::int64_t r0, std::int64_t 
         int q[kQK];
         float ws, wm;
         block_values(type, w.row(r), b, q, ws, wm);
-        const std::int8_t* xq = x.row_qs(t) + b * kQK;
         const float scale = ws * x.row_d(t)[b];
         for (int j = 0; j < 8; ++j) {
           int p = 0;
-          for (int k = 4 * j; k < 4 * j + 4; ++k) p += q[k] * xq[k];
+          for (int k = 4 * j; k < 4 * j + 4; ++k) p += q[k] * x.value(t, b, k);
           float& a = acc[8 * (b % 2) + j];
           a = std::fma(scale, static_cast<float>(p), a);
         }

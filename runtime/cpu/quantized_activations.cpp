@@ -13,29 +13,28 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
   out.rows = rows;
   out.cols = cols;
   out.blocks = cols / 32;
-  out.qs_stride = (cols + 63) / 64 * 64;
-  out.d8_stride = (out.blocks + 1) / 2 * 16;
+  out.qs_stride = (out.blocks + 1) / 2 * 64;
+  out.d_stride = (out.blocks + 1) / 2 * 2;
   out.s_stride = (out.blocks + 15) / 16 * 16;
   out.qs.assign(static_cast<std::size_t>(rows * out.qs_stride), 0);
-  out.d.resize(static_cast<std::size_t>(rows * out.blocks));
-  out.d8.assign(static_cast<std::size_t>(rows * out.d8_stride), 0.0f);
+  out.d.assign(static_cast<std::size_t>(rows * out.d_stride), 0.0f);
   out.s.assign(static_cast<std::size_t>(rows * out.s_stride), 0.0f);
   auto quantize_row = [&](std::int64_t t) {
     for (std::int64_t b = 0; b < out.blocks; ++b) {
       const float* xb = x + t * cols + b * 32;
-      std::int8_t* q = out.qs.data() + t * out.qs_stride + b * 32;
+      std::int8_t* row = out.qs.data() + t * out.qs_stride;
       float amax = 0.0f;
       for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(xb[j]));
       const float d = amax / 127.0f;
       const float id = d != 0.0f ? 1.0f / d : 0.0f;
       int sum = 0;
       for (int j = 0; j < 32; ++j) {
-        q[j] = static_cast<std::int8_t>(round_half_even(xb[j] * id));
-        sum += q[j];
+        const auto q = static_cast<std::int8_t>(round_half_even(xb[j] * id));
+        row[QuantizedActivations::interleaved_offset(b, j)] = q;
+        sum += q;
       }
       const float dh = fp16_to_float(float_to_fp16(d));
-      out.d[t * out.blocks + b] = dh;
-      std::fill_n(out.d8.data() + t * out.d8_stride + b * 8, 8, dh);
+      out.d[t * out.d_stride + b] = dh;
       out.s[t * out.s_stride + b] = fp16_to_float(float_to_fp16(d * static_cast<float>(sum)));
     }
   };

@@ -127,7 +127,7 @@ TEST_CASE("activation quantization equals the reference Q8_1 quantizer", "[runti
     for (std::int64_t b = 0; b < cols / kQK; ++b) {
       REQUIRE(xq.row_d(t)[b] == fp16_to_float(ref[b].d));
       REQUIRE(xq.row_s(t)[b] == fp16_to_float(ref[b].s));
-      for (int j = 0; j < kQK; ++j) REQUIRE(xq.row_qs(t)[b * kQK + j] == ref[b].qs[j]);
+      for (int j = 0; j < kQK; ++j) REQUIRE(xq.value(t, b, j) == ref[b].qs[j]);
     }
   }
 }
