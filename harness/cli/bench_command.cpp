@@ -56,7 +56,7 @@ int bench_command(const std::vector<std::string>& argv) {
   std::vector<double> pp, tg;
   double kv_mb = 0.0;
   for (int r = 0; r < reps + 1; ++r) {  // the first run warms caches and is not counted
-    runtime::KvCache cache(c.n_layer, c.kv_dim());
+    runtime::KvCache cache(c);
     if (n_prompt > 0) {
       runtime::ForwardBatch batch;
       for (std::int64_t i = 0; i < n_prompt; ++i) batch.add(any_token(rng), static_cast<std::int32_t>(i), &cache, i + 1 == n_prompt);
@@ -66,7 +66,7 @@ int bench_command(const std::vector<std::string>& argv) {
       kv_mb = std::max(kv_mb, static_cast<double>(cache.bytes()) / (1024.0 * 1024.0));
     }
     if (n_gen > 0) {
-      runtime::KvCache gen_cache(c.n_layer, c.kv_dim());
+      runtime::KvCache gen_cache(c);
       runtime::TokenId token = any_token(rng);
       const auto t0 = std::chrono::steady_clock::now();
       for (std::int64_t i = 0; i < n_gen; ++i) {

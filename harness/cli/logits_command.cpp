@@ -55,7 +55,7 @@ int logits_command(const std::vector<std::string>& argv) {
   if (ids.empty()) throw UsageError("logits: no token ids on stdin");
   runtime::ThreadPool pool(args.has("threads") ? static_cast<int>(args.get_int("threads")) : runtime::default_thread_count());
   const auto& c = model->config();
-  runtime::KvCache cache(c.n_layer, c.kv_dim());
+  runtime::KvCache cache(c);
   std::vector<float> all, logits;
   const std::size_t step = static_cast<std::size_t>(args.get_int("batch"));
   for (std::size_t start = 0; start < ids.size(); start += step) {

@@ -1,6 +1,5 @@
 // Scalar reference attention; defines the order the SIMD kernel reproduces.
 #include <cmath>
-#include <cstring>
 
 #include "runtime/cpu/attention.hpp"
 #include "runtime/cpu/vec_dot.hpp"
@@ -10,13 +9,17 @@ namespace sextant::runtime {
 
 namespace {
 
+float element(const void* row, bool fp16, std::int64_t i) {
+  return fp16 ? fp16_to_float(static_cast<const std::uint16_t*>(row)[i]) : static_cast<const float*>(row)[i];
+}
+
 void attention(const AttentionInput& in, float* scores, float* out) {
   const std::int64_t d = in.head_dim;
   float max = -INFINITY;
   for (std::int64_t p = 0; p < in.length; ++p) {
     float acc[8] = {};
     for (std::int64_t i = 0; i < d; i += 8)
-      for (int l = 0; l < 8; ++l) acc[l] = acc[l] + in.q[i + l] * fp16_to_float(in.keys[p][i + l]);
+      for (int l = 0; l < 8; ++l) acc[l] = acc[l] + in.q[i + l] * element(in.keys[p], in.fp16, i + l);
     scores[p] = reduce_lanes(acc) * in.scale;
     max = scores[p] > max ? scores[p] : max;
   }
@@ -28,7 +31,7 @@ void attention(const AttentionInput& in, float* scores, float* out) {
   for (std::int64_t i = 0; i < d; ++i) out[i] = 0.0f;
   for (std::int64_t p = 0; p < in.length; ++p) {
     const float w = scores[p] / sum;
-    for (std::int64_t i = 0; i < d; ++i) out[i] = out[i] + w * fp16_to_float(in.values[p][i]);
+    for (std::int64_t i = 0; i < d; ++i) out[i] = out[i] + w * element(in.values[p], in.fp16, i);
   }
 }
 

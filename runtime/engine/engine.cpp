@@ -45,7 +45,7 @@ std::shared_ptr<KvCache> Engine::prefill(const std::vector<TokenId>& tokens, boo
     cache = std::make_shared<KvCache>(hit.cache, hit.length);
     stats_.tokens_from_cache += cache->length();
   } else {
-    cache = std::make_shared<KvCache>(c.n_layer, c.kv_dim());
+    cache = std::make_shared<KvCache>(c);
   }
   std::vector<float> logits;
   for (std::int64_t pos = cache->length(); pos < static_cast<std::int64_t>(tokens.size());) {
@@ -127,7 +127,7 @@ std::vector<ScoreResult> Engine::score(const std::vector<ScoreRequest>& requests
     if (pending_tokens + n > options_.max_batch_tokens) flush();
     if (!context_tokens || *context_tokens != r.context) {
       const std::vector<TokenId> head(r.context.begin(), r.context.end() - 1);
-      context_cache = head.empty() ? std::make_shared<KvCache>(c.n_layer, c.kv_dim()) : prefill(head, true);
+      context_cache = head.empty() ? std::make_shared<KvCache>(c) : prefill(head, true);
       context_tokens = &r.context;
     }
     pending.push_back({idx, std::make_shared<KvCache>(context_cache, static_cast<std::int64_t>(r.context.size()) - 1)});
@@ -200,7 +200,7 @@ std::vector<GenerateResult> Engine::generate(const std::vector<GenerateRequest>&
     if (r.n < 1) fail("generate request {}: n must be at least 1", i);
     results[i].samples.resize(static_cast<std::size_t>(r.n));
     const std::vector<TokenId> head(r.prompt.begin(), r.prompt.end() - 1);
-    auto base = head.empty() ? std::make_shared<KvCache>(c.n_layer, c.kv_dim()) : prefill(head, true);
+    auto base = head.empty() ? std::make_shared<KvCache>(c) : prefill(head, true);
     for (int s = 0; s < r.n; ++s) {
       Sequence q;
       q.request = i;

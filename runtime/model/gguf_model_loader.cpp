@@ -89,6 +89,7 @@ ModelConfig read_gguf_config(const GgufFile& f) {
   if (emb.ne.size() != 2) fail("{}: tensor token_embd.weight has {} dimensions, expected 2", f.path(), emb.ne.size());
   c.n_vocab = emb.ne[1];
   c.tied_embeddings = f.find_tensor("output.weight") == nullptr;
+  c.kv_type = KvType::F16;
   return c;
 }
 

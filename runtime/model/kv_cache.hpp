@@ -1,7 +1,6 @@
-// The attention keys and values of one sequence, per layer, stored as fp16 (as llama.cpp
-// stores them by default: half the memory, and the same rounding). A cache may extend a
-// shared, read-only base (a cached prefix): positions below the base's length are read
-// from it, so many continuations of one context share its keys and values without copies.
+// The attention keys and values of one sequence, per layer, as fp16 or float. A cache may
+// extend a shared, read-only base (a cached prefix): positions below the base's length are
+// read from it, so many continuations of one context share its keys and values without copies.
 #pragma once
 
 #include <algorithm>
@@ -9,19 +8,25 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/half.hpp"
+#include "runtime/model/model_config.hpp"
+
 namespace sextant::runtime {
 
 class KvCache {
  public:
-  KvCache(std::int64_t n_layer, std::int64_t kv_dim) : kv_dim_(kv_dim), k_(static_cast<std::size_t>(n_layer)), v_(k_.size()) {}
+  KvCache(std::int64_t n_layer, std::int64_t kv_dim, KvType type)
+      : type_(type), kv_dim_(kv_dim), k_(static_cast<std::size_t>(n_layer)), v_(k_.size()) {}
+  explicit KvCache(const ModelConfig& c) : KvCache(c.n_layer, c.kv_dim(), c.kv_type) {}
   // A cache continuing the first `base_length` positions of `base`.
   KvCache(std::shared_ptr<const KvCache> base, std::int64_t base_length)
-      : KvCache(static_cast<std::int64_t>(base->k_.size()), base->kv_dim_) {
+      : KvCache(static_cast<std::int64_t>(base->k_.size()), base->kv_dim_, base->type_) {
     base_length_ = std::min(base_length, base->length());
     base_ = std::move(base);
     length_ = base_length_;
   }
 
+  KvType type() const { return type_; }
   std::int64_t kv_dim() const { return kv_dim_; }
   // Positions [0, length) hold valid keys and values.
   std::int64_t length() const { return length_; }
@@ -34,29 +39,49 @@ class KvCache {
     if (own <= capacity_) return;
     const std::int64_t cap = std::max<std::int64_t>(own, capacity_ * 2);
     for (auto* side : {&k_, &v_})
-      for (auto& layer : *side) layer.resize(static_cast<std::size_t>(cap * kv_dim_));
+      for (auto& layer : *side) layer.resize(static_cast<std::size_t>(cap * kv_dim_) * element_bytes());
     capacity_ = cap;
   }
 
-  std::uint16_t* k(std::int64_t layer, std::int64_t pos) { return k_[layer].data() + (pos - base_length_) * kv_dim_; }
-  std::uint16_t* v(std::int64_t layer, std::int64_t pos) { return v_[layer].data() + (pos - base_length_) * kv_dim_; }
-  const std::uint16_t* k(std::int64_t layer, std::int64_t pos) const {
-    return pos < base_length_ ? base_->k(layer, pos) : k_[layer].data() + (pos - base_length_) * kv_dim_;
-  }
-  const std::uint16_t* v(std::int64_t layer, std::int64_t pos) const {
-    return pos < base_length_ ? base_->v(layer, pos) : v_[layer].data() + (pos - base_length_) * kv_dim_;
+  // Stores the key and value of one position (converting to the cache's type).
+  void store(std::int64_t layer, std::int64_t pos, const float* k, const float* v) {
+    std::uint8_t* kd = k_[layer].data() + offset(pos);
+    std::uint8_t* vd = v_[layer].data() + offset(pos);
+    if (type_ == KvType::F32) {
+      std::copy_n(k, kv_dim_, reinterpret_cast<float*>(kd));
+      std::copy_n(v, kv_dim_, reinterpret_cast<float*>(vd));
+    } else {
+      auto* kh = reinterpret_cast<std::uint16_t*>(kd);
+      auto* vh = reinterpret_cast<std::uint16_t*>(vd);
+      for (std::int64_t i = 0; i < kv_dim_; ++i) {
+        kh[i] = float_to_fp16(k[i]);
+        vh[i] = float_to_fp16(v[i]);
+      }
+    }
   }
 
+  // The key / value row of a position, in the cache's type (fp16 bits or float).
+  const void* k(std::int64_t layer, std::int64_t pos) const {
+    return pos < base_length_ ? base_->k(layer, pos) : k_[layer].data() + offset(pos);
+  }
+  const void* v(std::int64_t layer, std::int64_t pos) const {
+    return pos < base_length_ ? base_->v(layer, pos) : v_[layer].data() + offset(pos);
+  }
+
+  std::size_t element_bytes() const { return type_ == KvType::F32 ? 4 : 2; }
   // Bytes this cache owns (not counting its base).
-  std::size_t bytes() const { return static_cast<std::size_t>(capacity_ * kv_dim_) * 2 * k_.size() * sizeof(std::uint16_t); }
+  std::size_t bytes() const { return static_cast<std::size_t>(capacity_ * kv_dim_) * 2 * k_.size() * element_bytes(); }
 
  private:
+  std::size_t offset(std::int64_t pos) const { return static_cast<std::size_t>((pos - base_length_) * kv_dim_) * element_bytes(); }
+
+  KvType type_;
   std::int64_t kv_dim_;
   std::int64_t capacity_ = 0;  // own positions allocated
   std::int64_t length_ = 0;
   std::int64_t base_length_ = 0;
   std::shared_ptr<const KvCache> base_;
-  std::vector<std::vector<std::uint16_t>> k_, v_;
+  std::vector<std::vector<std::uint8_t>> k_, v_;
 };
 
 }  // namespace sextant::runtime

@@ -12,6 +12,10 @@ enum class Architecture { Llama, Qwen2, InternLm2 };
 // halves (x[i], x[i + d/2]) as Hugging Face weights and GGUF qwen2 expect.
 enum class RopeStyle { Adjacent, Halves };
 
+// How attention keys and values are cached: fp16 (half the memory; what llama.cpp does, so
+// quantized GGUF models default to it) or float (exact; float checkpoints default to it).
+enum class KvType { F16, F32 };
+
 struct ModelConfig {
   Architecture arch = Architecture::Llama;
   std::string arch_name;
@@ -30,6 +34,7 @@ struct ModelConfig {
   float rms_eps = 1e-5f;
   bool tied_embeddings = false;
   bool qkv_bias = false;
+  KvType kv_type = KvType::F32;
 
   std::int64_t q_dim() const { return n_head * head_dim; }
   std::int64_t kv_dim() const { return n_head_kv * head_dim; }

@@ -40,15 +40,6 @@ void apply_rope(float* v, std::int64_t n_heads, const ModelConfig& c, const floa
   }
 }
 
-// fp16 to float by table: the attention loops read every cached key and value.
-struct HalfTable {
-  std::vector<float> values;
-  HalfTable() : values(65536) {
-    for (std::uint32_t h = 0; h < 65536; ++h) values[h] = fp16_to_float(static_cast<std::uint16_t>(h));
-  }
-  float to_float(std::uint16_t h) const { return values[h]; }
-};
-
 float silu(float x) { return x / (1.0f + std::exp(-x)); }
 
 }  // namespace
@@ -87,7 +78,6 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
 
   pool.parallel_for(n, [&](std::int64_t t) { weight_row_to_float(w.token_embedding, batch.tokens[t], x.data() + t * d); });
 
-  static const HalfTable fp16_table;
   const float attn_scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const std::int64_t group = c.n_head / c.n_head_kv;
   for (std::int64_t layer = 0; layer < c.n_layer; ++layer) {
@@ -104,32 +94,32 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
       if (L.bv) for (std::int64_t i = 0; i < kvd; ++i) v[t * kvd + i] += L.bv[i];
       apply_rope(q.data() + t * qd, c.n_head, c, &rope_cos[t * half], &rope_sin[t * half]);
       apply_rope(k.data() + t * kvd, c.n_head_kv, c, &rope_cos[t * half], &rope_sin[t * half]);
-      KvCache& cache = *batch.caches[t];
-      std::uint16_t* kc = cache.k(layer, batch.positions[t]);
-      std::uint16_t* vc = cache.v(layer, batch.positions[t]);
-      for (std::int64_t i = 0; i < kvd; ++i) {
-        kc[i] = float_to_fp16(k[t * kvd + i]);
-        vc[i] = float_to_fp16(v[t * kvd + i]);
-      }
+      batch.caches[t]->store(layer, batch.positions[t], k.data() + t * kvd, v.data() + t * kvd);
     }
     const AttentionFn attend = best_attention();
     pool.parallel_for(n * c.n_head, [&](std::int64_t job) {
       const std::int64_t t = job / c.n_head, head = job % c.n_head, kv_head = head / group;
       const KvCache& cache = *batch.caches[t];
       const std::int64_t len = batch.positions[t] + 1;
-      // q is rounded to fp16 like the keys, as llama.cpp does before its fp16 dot products.
+      // With an fp16 cache q is rounded to fp16 like the keys, as llama.cpp does before its
+      // fp16 dot products.
+      const bool fp16 = cache.type() == KvType::F16;
       thread_local std::vector<float> scores, qh;
-      thread_local std::vector<const std::uint16_t*> keys, values;
+      thread_local std::vector<const void*> keys, values;
       qh.resize(static_cast<std::size_t>(hd));
-      for (std::int64_t i = 0; i < hd; ++i) qh[i] = fp16_table.to_float(float_to_fp16(q[t * qd + head * hd + i]));
+      for (std::int64_t i = 0; i < hd; ++i) {
+        const float x = q[t * qd + head * hd + i];
+        qh[i] = fp16 ? fp16_to_float(float_to_fp16(x)) : x;
+      }
       scores.resize(static_cast<std::size_t>(len));
       keys.resize(static_cast<std::size_t>(len));
       values.resize(static_cast<std::size_t>(len));
       for (std::int64_t p = 0; p < len; ++p) {
-        keys[p] = cache.k(layer, p) + kv_head * hd;
-        values[p] = cache.v(layer, p) + kv_head * hd;
+        const std::size_t head_offset = static_cast<std::size_t>(kv_head * hd) * cache.element_bytes();
+        keys[p] = static_cast<const std::uint8_t*>(cache.k(layer, p)) + head_offset;
+        values[p] = static_cast<const std::uint8_t*>(cache.v(layer, p)) + head_offset;
       }
-      attend({qh.data(), keys.data(), values.data(), len, hd, attn_scale}, scores.data(), attn_out.data() + t * qd + head * hd);
+      attend({qh.data(), keys.data(), values.data(), fp16, len, hd, attn_scale}, scores.data(), attn_out.data() + t * qd + head * hd);
     });
     matmul(L.wo, attn_out.data(), n, proj.data(), pool);
     for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];

@@ -19,7 +19,7 @@ TEST_CASE("attention kernels agree with the scalar reference and with float64", 
       std::vector<float> q(static_cast<std::size_t>(d));
       for (auto& x : q) x = fp16_to_float(float_to_fp16(dist(rng)));
       std::vector<std::vector<std::uint16_t>> k(static_cast<std::size_t>(len)), v(k.size());
-      std::vector<const std::uint16_t*> kp, vp;
+      std::vector<const void*> kp, vp;
       for (std::int64_t p = 0; p < len; ++p) {
         for (std::int64_t i = 0; i < d; ++i) {
           k[p].push_back(float_to_fp16(dist(rng)));
@@ -29,7 +29,7 @@ TEST_CASE("attention kernels agree with the scalar reference and with float64", 
         vp.push_back(v[p].data());
       }
       const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-      const AttentionInput in{q.data(), kp.data(), vp.data(), len, d, scale};
+      const AttentionInput in{q.data(), kp.data(), vp.data(), true, len, d, scale};
       std::vector<float> scratch(static_cast<std::size_t>(len)), ref(static_cast<std::size_t>(d)), out(ref.size());
       scalar_attention()(in, scratch.data(), ref.data());
       if (simd) {
