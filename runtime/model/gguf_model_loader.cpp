@@ -72,7 +72,7 @@ ModelConfig read_gguf_config(const GgufFile& f) {
   if (c.n_embd % c.n_head != 0) fail("{}: {}embedding_length {} is not a multiple of head_count {}", f.path(), a, c.n_embd, c.n_head);
   c.head_dim = static_cast<std::int64_t>(f.get_uint(a + "attention.key_length", static_cast<std::uint64_t>(c.n_embd / c.n_head)));
   c.rope_dims = static_cast<std::int64_t>(f.get_uint(a + "rope.dimension_count", static_cast<std::uint64_t>(c.head_dim)));
-  if (c.head_dim % 8 != 0) fail("{}: head size {} is not a multiple of 8", f.path(), c.head_dim);
+  if (c.head_dim % 8 != 0 || c.head_dim > 512) fail("{}: head size {} is not a multiple of 8 up to 512", f.path(), c.head_dim);
   if (c.rope_dims > c.head_dim || c.rope_dims % 2 != 0)
     fail("{}: {}rope.dimension_count {} is invalid for head size {}", f.path(), a, c.rope_dims, c.head_dim);
   c.context_length = static_cast<std::int64_t>(f.get_uint(a + "context_length", 4096));

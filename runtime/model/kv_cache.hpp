@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/cpu/attention.hpp"
 #include "runtime/half.hpp"
 #include "runtime/model/model_config.hpp"
 
@@ -66,6 +67,12 @@ class KvCache {
   }
   const void* v(std::int64_t layer, std::int64_t pos) const {
     return pos < base_length_ ? base_->v(layer, pos) : v_[layer].data() + offset(pos);
+  }
+
+  // Appends the spans holding positions [0, n) of a layer, in order (the base's first).
+  void spans(std::int64_t layer, std::int64_t n, std::vector<KvSpan>& out) const {
+    if (base_length_ > 0) base_->spans(layer, std::min(n, base_length_), out);
+    if (n > base_length_) out.push_back({k_[layer].data(), v_[layer].data(), n - base_length_});
   }
 
   std::size_t element_bytes() const { return type_ == KvType::F32 ? 4 : 2; }

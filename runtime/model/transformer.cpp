@@ -96,30 +96,24 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
       apply_rope(k.data() + t * kvd, c.n_head_kv, c, &rope_cos[t * half], &rope_sin[t * half]);
       batch.caches[t]->store(layer, batch.positions[t], k.data() + t * kvd, v.data() + t * kvd);
     }
+    // One job per token and group of query heads sharing a key/value head (at most
+    // kMaxGroup of them), so each cached row is read once for the whole group.
     const AttentionFn attend = best_attention();
-    pool.parallel_for(n * c.n_head, [&](std::int64_t job) {
-      const std::int64_t t = job / c.n_head, head = job % c.n_head, kv_head = head / group;
+    const std::int64_t sub_groups = (group + kMaxGroup - 1) / kMaxGroup, per_job = (group + sub_groups - 1) / sub_groups;
+    pool.parallel_for(n * c.n_head_kv * sub_groups, [&](std::int64_t job) {
+      const std::int64_t t = job / (c.n_head_kv * sub_groups), kv_head = job / sub_groups % c.n_head_kv;
+      const std::int64_t first = kv_head * group + job % sub_groups * per_job;
+      const std::int64_t n_q = std::min(per_job, (kv_head + 1) * group - first);
       const KvCache& cache = *batch.caches[t];
       const std::int64_t len = batch.positions[t] + 1;
-      // With an fp16 cache q is rounded to fp16 like the keys, as llama.cpp does before its
-      // fp16 dot products.
-      const bool fp16 = cache.type() == KvType::F16;
-      thread_local std::vector<float> scores, qh;
-      thread_local std::vector<const void*> keys, values;
-      qh.resize(static_cast<std::size_t>(hd));
-      for (std::int64_t i = 0; i < hd; ++i) {
-        const float x = q[t * qd + head * hd + i];
-        qh[i] = fp16 ? fp16_to_float(float_to_fp16(x)) : x;
-      }
-      scores.resize(static_cast<std::size_t>(len));
-      keys.resize(static_cast<std::size_t>(len));
-      values.resize(static_cast<std::size_t>(len));
-      for (std::int64_t p = 0; p < len; ++p) {
-        const std::size_t head_offset = static_cast<std::size_t>(kv_head * hd) * cache.element_bytes();
-        keys[p] = static_cast<const std::uint8_t*>(cache.k(layer, p)) + head_offset;
-        values[p] = static_cast<const std::uint8_t*>(cache.v(layer, p)) + head_offset;
-      }
-      attend({qh.data(), keys.data(), values.data(), fp16, len, hd, attn_scale}, scores.data(), attn_out.data() + t * qd + head * hd);
+      thread_local std::vector<float> scratch;
+      thread_local std::vector<KvSpan> spans;
+      scratch.resize(static_cast<std::size_t>(n_q * len));
+      spans.clear();
+      cache.spans(layer, len, spans);
+      const AttentionInput in{q.data() + t * qd + first * hd, n_q, spans.data(), static_cast<std::int64_t>(spans.size()),
+                              kvd, kv_head * hd, cache.type() == KvType::F16, len, hd, attn_scale};
+      attend(in, scratch.data(), attn_out.data() + t * qd + first * hd);
     });
     matmul(L.wo, attn_out.data(), n, proj.data(), pool);
     for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];
