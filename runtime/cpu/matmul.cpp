@@ -62,4 +62,32 @@ void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, Thr
   else matmul_float(w, x, n, y, pool, best_vec_dot_kernels());
 }
 
+void matmul_many(const std::vector<MatmulJob>& jobs, const float* x, std::int64_t n, ThreadPool& pool) {
+  const GemmKernels& kernels = best_gemm_kernels();
+  const bool all_int8 = std::all_of(jobs.begin(), jobs.end(), [&](const MatmulJob& j) {
+    return gemm_for(j.w->type, kernels) != nullptr && j.w->cols == jobs.front().w->cols;
+  });
+  if (!all_int8) {
+    for (const MatmulJob& j : jobs) matmul(*j.w, x, n, j.y, pool);
+    return;
+  }
+  thread_local QuantizedActivations buffer;
+  QuantizedActivations& xq = buffer;
+  quantize_activations(x, n, jobs.front().w->cols, xq, pool);
+  struct Task {
+    std::size_t job;
+    std::int64_t r0, r1;
+  };
+  std::vector<Task> tasks;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const std::int64_t rows = jobs[j].w->rows, chunk = rows_per_task(rows, n, pool.size());
+    for (std::int64_t r0 = 0; r0 < rows; r0 += chunk) tasks.push_back({j, r0, std::min(rows, r0 + chunk)});
+  }
+  pool.parallel_for(static_cast<std::int64_t>(tasks.size()), [&](std::int64_t i) {
+    const Task& t = tasks[static_cast<std::size_t>(i)];
+    const MatmulJob& job = jobs[t.job];
+    gemm_for(job.w->type, kernels)(*job.w, t.r0, t.r1, xq, job.y, job.w->rows);
+  });
+}
+
 }  // namespace sextant::runtime

@@ -26,6 +26,14 @@ struct WeightMatrix {
 // kernel in the same order whatever n and the thread count are (see gemm.hpp, vec_dot.hpp).
 void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool);
 
+// Several weights applied to one input (q, k and v; gate and up): the activations are
+// converted once and all rows share one parallel loop. Results as from matmul().
+struct MatmulJob {
+  const WeightMatrix* w;
+  float* y;
+};
+void matmul_many(const std::vector<MatmulJob>& jobs, const float* x, std::int64_t n, ThreadPool& pool);
+
 struct GemmKernels;
 // The two paths with given kernels (tests pick them): Q8_0, Q4_0 and Q4_1 weights on 8-bit
 // activations; any type as float rows.

@@ -74,8 +74,13 @@ void ThreadPool::parallel_for(std::int64_t n, const std::function<void(std::int6
   }
   wake_.notify_all();
   run_share();
+  // Spin while the workers finish their last indices; yield when that takes long, since a
+  // worker may have been descheduled on a busy machine.
   const int workers = n_threads_ - 1;
-  while (finished_.load(std::memory_order_acquire) < workers) SEXTANT_PAUSE();
+  for (int spins = 0; finished_.load(std::memory_order_acquire) < workers; ++spins) {
+    if (spins < 2000) SEXTANT_PAUSE();
+    else std::this_thread::yield();
+  }
   job_ = nullptr;
 }
 

@@ -85,9 +85,7 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
 
     // Attention block: h = norm(x); q, k, v = h W; rotate; attend over the cache; x += o W_o
     rms_norm(x.data(), L.attn_norm, n, d, c.rms_eps, h.data());
-    matmul(L.wq, h.data(), n, q.data(), pool);
-    matmul(L.wk, h.data(), n, k.data(), pool);
-    matmul(L.wv, h.data(), n, v.data(), pool);
+    matmul_many({{&L.wq, q.data()}, {&L.wk, k.data()}, {&L.wv, v.data()}}, h.data(), n, pool);
     for (std::int64_t t = 0; t < n; ++t) {
       if (L.bq) for (std::int64_t i = 0; i < qd; ++i) q[t * qd + i] += L.bq[i];
       if (L.bk) for (std::int64_t i = 0; i < kvd; ++i) k[t * kvd + i] += L.bk[i];
@@ -120,8 +118,7 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
 
     // Feed-forward block: x += (silu(h W_gate) * (h W_up)) W_down, h = norm(x)
     rms_norm(x.data(), L.ffn_norm, n, d, c.rms_eps, h.data());
-    matmul(L.w_gate, h.data(), n, gate.data(), pool);
-    matmul(L.w_up, h.data(), n, up.data(), pool);
+    matmul_many({{&L.w_gate, gate.data()}, {&L.w_up, up.data()}}, h.data(), n, pool);
     for (std::int64_t i = 0; i < n * c.n_ff; ++i) gate[i] = silu(gate[i]) * up[i];
     matmul(L.w_down, gate.data(), n, proj.data(), pool);
     for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];
