@@ -62,13 +62,17 @@ Tokenizer Tokenizer::from_gguf(const GgufFile& file) {
   t.add_bos_ = file.get_bool("tokenizer.ggml.add_bos_token", t.add_bos_);
   t.add_space_prefix_ = file.get_bool("tokenizer.ggml.add_space_prefix", t.add_space_prefix_);
   t.build_indexes();
-  if (t.eos_ >= 0) t.stop_ids_.push_back(t.eos_);
-  if (eot >= 0 && eot != t.eos_) t.stop_ids_.push_back(eot);
-  for (const char* text : {"<|im_end|>", "<|eot_id|>", "<|endoftext|>", "<|end|>", "<end_of_turn>"}) {
-    const TokenId id = t.find(text);
-    if (id >= 0 && std::find(t.stop_ids_.begin(), t.stop_ids_.end(), id) == t.stop_ids_.end()) t.stop_ids_.push_back(id);
-  }
+  t.add_stop_ids({eot});
   return t;
+}
+
+void Tokenizer::add_stop_ids(const std::vector<TokenId>& extra) {
+  auto add = [&](TokenId id) {
+    if (id >= 0 && std::find(stop_ids_.begin(), stop_ids_.end(), id) == stop_ids_.end()) stop_ids_.push_back(id);
+  };
+  add(eos_);
+  for (TokenId id : extra) add(id);
+  for (const char* text : {"<|im_end|>", "<|eot_id|>", "<|endoftext|>", "<|end|>", "<end_of_turn>"}) add(find(text));
 }
 
 void Tokenizer::build_indexes() {

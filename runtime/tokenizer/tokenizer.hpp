@@ -27,6 +27,10 @@ class Tokenizer {
  public:
   // Reads tokenizer.ggml.* from a GGUF file; throws naming the file and key on bad metadata.
   static Tokenizer from_gguf(const GgufFile& file);
+  // Reads a Hugging Face tokenizer.json (byte-level BPE), taking BOS, EOS and add_bos from
+  // tokenizer_config.json beside it, else from config.json there; throws naming the file
+  // and field on shapes it does not support.
+  static Tokenizer from_tokenizer_json(const std::string& path);
 
   // Text to ids. parse_special: control tokens written in the text (e.g. "<|im_end|>")
   // become their ids; user-defined tokens always do.
@@ -51,6 +55,8 @@ class Tokenizer {
   void encode_byte_level_word(std::string_view word, std::vector<TokenId>& out) const;
   void encode_sentencepiece(std::string_view text, std::vector<TokenId>& out) const;
   void build_indexes();
+  // stop_ids_: eos, then `extra` (ids < 0 skipped), then the well-known end-of-turn tokens.
+  void add_stop_ids(const std::vector<TokenId>& extra);
 
   TokenizerModel model_ = TokenizerModel::ByteLevelBpe;
   PreTokenizerKind pre_ = PreTokenizerKind::Gpt2;
