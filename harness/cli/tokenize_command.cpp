@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,7 @@ namespace sextant::harness {
 
 int tokenize_command(const std::vector<std::string>& argv) {
   Arguments args("tokenize", "Reads text on stdin and prints its token ids, separated by spaces.");
-  args.option("model", "FILE", "model file (.gguf) whose tokenizer to use")
+  args.option("model", "PATH", "model file (.gguf) or Hugging Face folder whose tokenizer to use")
       .flag("bos", "add the beginning-of-sequence token even if the model does not ask for it")
       .flag("no-bos", "never add the beginning-of-sequence token")
       .flag("no-parse-special", "treat special-token text such as <|im_end|> as plain text")
@@ -23,8 +24,11 @@ int tokenize_command(const std::vector<std::string>& argv) {
       .flag("json", "print {\"ids\": [...], \"pieces\": [...]} as JSON");
   if (!args.parse(argv)) return 0;
 
-  runtime::GgufFile file(args.get("model"));
-  const runtime::Tokenizer tok = runtime::Tokenizer::from_gguf(file);
+  // Only the tokenizer is read: a GGUF file's metadata, or a Hugging Face folder's tokenizer.json.
+  const std::string model = args.get("model");
+  const runtime::Tokenizer tok = std::filesystem::is_directory(model)
+                                     ? runtime::Tokenizer::from_tokenizer_json(model + "/tokenizer.json")
+                                     : runtime::Tokenizer::from_gguf(runtime::GgufFile(model));
   const std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   const bool add_bos = args.flag_set("bos") || (tok.adds_bos() && !args.flag_set("no-bos"));
   const auto ids = tok.encode(text, add_bos, !args.flag_set("no-parse-special"));

@@ -35,3 +35,19 @@ TEST_CASE("the real model loads with its published shape", "[runtime][model_load
         "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
         "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
 }
+
+TEST_CASE("chat templates render the three formats", "[runtime][chat_template]") {
+  const std::vector<ChatMessage> chat{{"system", "Be brief."}, {"user", "Hi"}, {"assistant", "Hello."}, {"user", "Bye"}};
+  CHECK(render_chat(chat_template_by_name("chatml"), chat, true) ==
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n"
+        "<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n");
+  CHECK(render_chat(chat_template_by_name("llama3"), chat, true) ==
+        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
+        "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHello.<|eot_id|>"
+        "<|start_header_id|>user<|end_header_id|>\n\nBye<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+  CHECK(render_chat(chat_template_by_name("llama2"), chat, true) ==
+        "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] Bye [/INST]");
+  CHECK(chat_template_from_jinja("{{ '<|start_header_id|>' + message['role'] }}").format == ChatFormat::Llama3);
+  CHECK(chat_template_from_jinja("[INST] {{ message['content'] }} [/INST]").format == ChatFormat::Llama2);
+  CHECK_THROWS_WITH(chat_template_from_jinja("{{ messages }}"), Catch::Contains("not recognised"));
+}

@@ -67,3 +67,16 @@ TEST_CASE("decoding restores text exactly; invalid UTF-8 becomes U+FFFD as in ll
   CHECK(tok.encode("", false, false).empty());
   CHECK(tok.stop_ids().size() >= 2);  // <|endoftext|> and <|im_end|>
 }
+
+TEST_CASE("sentencepiece tokenizer gives llama.cpp's ids, with byte fallback", "[runtime][tokenizer]") {
+  GgufFile file(fixture("tokenizer/spm_tiny.gguf"));
+  const Tokenizer tok = Tokenizer::from_gguf(file);
+  CHECK(tok.adds_bos());
+  for (const char* name : {"multilingual", "whitespace"}) {
+    INFO(name);
+    const std::string text = read_all(fixture(std::string("tokenizer/") + name + ".txt"));
+    const auto ids = tok.encode(text, true, true);
+    CHECK(ids == read_ids(fixture(std::string("tokenizer/") + name + ".spm_tiny.ids")));
+    CHECK(tok.decode(ids, false) == text);
+  }
+}
