@@ -19,6 +19,9 @@ class MappedFile {
   const std::uint8_t* data() const { return data_; }
   std::size_t size() const { return size_; }
   std::span<const std::uint8_t> bytes() const { return {data_, size_}; }
+  // Lets the kernel drop the resident pages of a byte range of the file (after its contents
+  // were copied elsewhere); pages touched again are read back from the file.
+  void release_pages(const std::uint8_t* begin, std::size_t length) const;
 
  private:
   std::string path_;

@@ -1,20 +1,19 @@
-// GEMM kernels with AVX-512 VNNI: one pair of blocks per 512-bit register (pair-interleaved,
-// see quantized_activations.hpp), in the order of gemm.hpp; several tokens at a time so
-// their accumulation chains overlap, on tiles of tokens small enough to stay in L1.
+// GEMM kernels with AVX-512 VNNI over repacked weights (packed_weights.hpp): one pair of
+// blocks per 512-bit register, in the order of gemm.hpp; several tokens at a time so their
+// accumulation chains overlap, on tiles of tokens small enough to stay in L1.
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cmath>
 
+#include "core/error.hpp"
 #include "runtime/cpu/gemm.hpp"
-#include "runtime/cpu/gemm_unpack_x86.hpp"
+#include "runtime/cpu/packed_weights.hpp"
 
 namespace sextant::runtime::avx512 {
 
 namespace {
 
-constexpr std::int64_t kTokenTile = 8;   // tokens whose activations stay in L1 while rows sweep them
-constexpr std::int64_t kRowGroup = 16;   // rows unpacked together
+constexpr std::int64_t kTokenTile = 8;  // tokens whose activations stay in L1 while rows sweep them
 
 // reduce16 of gemm.hpp applied to an interleaved accumulator (lane 2i + h = spec lane 8h + i).
 inline float reduce_interleaved(__m512 v) {
@@ -34,128 +33,91 @@ inline float reduce_spec(__m512 a) {
   return _mm_cvtss_f32(_mm_add_ss(w, _mm_movehdup_ps(w)));
 }
 
-// Two consecutive floats (the scales of a pair) repeated over the 16 interleaved lanes.
-// Loaded through __m128i, whose type may alias the floats (a double* load may not).
+// Two consecutive floats repeated over the 16 interleaved lanes (loaded through __m128i,
+// whose type may alias them).
 inline __m512 pair_broadcast(const float* two) {
   return _mm512_broadcast_f32x2(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(two))));
 }
 
-// -128 * (lane sums of the weights): makes the sum over (x + 128) * w equal the sum over x * w.
-inline __m512i signed_correction(__m512i w) {
-  return _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(static_cast<char>(0x80)), w));
+// The same for two consecutive fp16 values.
+inline __m512 pair_broadcast(const std::uint16_t* two) {
+  return _mm512_broadcast_f32x2(_mm_cvtph_ps(_mm_cvtsi32_si128(*reinterpret_cast<const int*>(two))));
 }
 
-// kSigned: Q8_0 / Q4_0 values are signed; the activations are made unsigned by adding 128
-// (a xor) and the sums corrected exactly.
-template <bool kSigned>
-inline __m512i pair_sums(__m512i w, __m512i correction, const std::int8_t* x) {
-  const __m512i xv = _mm512_loadu_si512(x);
-  if (kSigned) return _mm512_dpbusd_epi32(correction, _mm512_xor_si512(xv, _mm512_set1_epi8(static_cast<char>(0x80))), w);
-  return _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, xv);
+enum class Kind { Q8_0, Q4_0, Q4_1 };
+
+// The 64 unsigned values of pair p of a packed row.
+template <Kind K>
+inline __m512i pair_values(const std::uint8_t* values, std::int64_t p) {
+  if constexpr (K == Kind::Q8_0) {
+    return _mm512_loadu_si512(values + p * 64);
+  } else {
+    // Both halves get the 32 packed bytes; the upper half shifts its nibbles down.
+    const __m512i both = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + p * 32)));
+    const __m512i shifted = _mm512_srlv_epi64(both, _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4));
+    return _mm512_and_si512(shifted, _mm512_set1_epi8(0x0f));
+  }
 }
 
-// Q4_1's min term, sum over blocks of min * sum(x), in gemm.hpp's lane order.
-inline float min_term(const float* mins, const float* s, std::int64_t s_stride) {
-  __m512 acc = _mm512_setzero_ps();
-  for (std::int64_t c = 0; c < s_stride; c += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(mins + c), _mm512_loadu_ps(s + c), acc);
-  return reduce_spec(acc);
+// The exact integer sums of the signed products: unsigned weights (Q8_0: value + 128; Q4_0:
+// value + 8) are corrected by the activations' lane sums.
+template <Kind K>
+inline __m512i pair_sums(__m512i w, const QuantizedActivations& x, std::int64_t t, std::int64_t p) {
+  const __m512i xv = _mm512_loadu_si512(x.row_qs(t) + p * 64);
+  if constexpr (K == Kind::Q4_1) {
+    return _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, xv);
+  } else {
+    __m512i corr = _mm512_loadu_si512(x.row_correction(t) + p * 16);  // -128 * lane sums
+    if constexpr (K == Kind::Q4_0) corr = _mm512_srai_epi32(corr, 4);  // -8 * lane sums
+    return _mm512_dpbusd_epi32(corr, w, xv);
+  }
 }
 
-struct RowPlanes {
-  UnpackedRow row;
-  std::vector<__m512i> values;      // (rows, pairs)
-  std::vector<__m512i> correction;  // (rows, pairs), signed types only
-  std::vector<__m512> scales;       // (rows, pairs) the two blocks' scales, interleaved
-  std::vector<float> mins;          // (rows, s_stride)
-};
-
-template <bool kSigned, bool kHasMin, int kTokens>
-inline void row_times_tokens(const RowPlanes& rp, std::int64_t i, std::int64_t pairs, const QuantizedActivations& x,
-                             std::int64_t t0, float* y, std::int64_t stride, std::int64_t r) {
-  const __m512i* values = rp.values.data() + i * pairs;
-  const __m512i* correction = rp.correction.data() + i * pairs;
-  const __m512* scales = rp.scales.data() + i * pairs;
+template <Kind K, int kTokens>
+inline void row_times_tokens(const PackedMatrix& pm, std::int64_t r, const QuantizedActivations& x, std::int64_t t0, float* y,
+                             std::int64_t stride) {
+  const std::uint8_t* values = pm.values(r);
+  const std::uint16_t* scales = pm.scales(r);
   __m512 acc[kTokens];
   for (int k = 0; k < kTokens; ++k) acc[k] = _mm512_setzero_ps();
-  for (std::int64_t p = 0; p < pairs; ++p) {
+  for (std::int64_t p = 0; p < pm.pairs(); ++p) {
+    const __m512i w = pair_values<K>(values, p);
+    const __m512 ws = pair_broadcast(scales + 2 * p);
     for (int k = 0; k < kTokens; ++k) {
-      const __m512i sums = pair_sums<kSigned>(values[p], kSigned ? correction[p] : _mm512_setzero_si512(), x.row_qs(t0 + k) + p * 64);
-      const __m512 scale = _mm512_mul_ps(scales[p], pair_broadcast(x.row_d(t0 + k) + 2 * p));
+      const __m512i sums = pair_sums<K>(w, x, t0 + k, p);
+      const __m512 scale = _mm512_mul_ps(ws, pair_broadcast(x.row_d(t0 + k) + 2 * p));
       acc[k] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sums), acc[k]);
     }
   }
   for (int k = 0; k < kTokens; ++k) {
     float result = reduce_interleaved(acc[k]);
-    if (kHasMin) result += min_term(rp.mins.data() + i * x.s_stride, x.row_s(t0 + k), x.s_stride);
+    if constexpr (K == Kind::Q4_1) {
+      const std::uint16_t* m = pm.mins(r);
+      const float* s = x.row_s(t0 + k);
+      __m512 mins = _mm512_setzero_ps();
+      for (std::int64_t c = 0; c < pm.blocks(); c += 16) {
+        const std::int64_t left = pm.blocks() - c;
+        const __mmask16 mask = left >= 16 ? 0xffff : static_cast<__mmask16>((1u << left) - 1);
+        const __m512 mv = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, m + c));
+        mins = _mm512_mask3_fmadd_ps(mv, _mm512_loadu_ps(s + c), mins, mask);
+      }
+      result += reduce_spec(mins);
+    }
     y[(t0 + k) * stride + r] = result;
   }
 }
 
-// Few tokens (decoding): each pair unpacked in registers straight from the file's blocks.
-template <bool kSigned, bool kHasMin>
-void gemv(const WeightMatrix& w, std::int64_t r0, std::int64_t r1, const QuantizedActivations& x, float* y, std::int64_t stride) {
-  const std::int64_t nb = x.blocks, pairs = (nb + 1) / 2;
-  for (std::int64_t r = r0; r < r1; ++r) {
-    const std::uint8_t* row = w.row(r);
-    __m512 acc[3] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-    for (std::int64_t p = 0; p < pairs; ++p) {
-      alignas(8) float ws[2] = {0.0f, 0.0f};
-      float m0 = 0.0f, m1 = 0.0f;  // Q4_1's mins are read again below, in lane order
-      const __m256i a = x86::block_values(w.type, row, 2 * p, ws[0], m0);
-      const __m256i b = 2 * p + 1 < nb ? x86::block_values(w.type, row, 2 * p + 1, ws[1], m1) : _mm256_setzero_si256();
-      __m256i first, second;
-      x86::interleave_pair(a, b, first, second);
-      const __m512i wv = _mm512_inserti64x4(_mm512_castsi256_si512(first), second, 1);
-      const __m512i correction = kSigned ? signed_correction(wv) : _mm512_setzero_si512();
-      const __m512 wscale = pair_broadcast(ws);
-      for (std::int64_t t = 0; t < x.rows; ++t) {
-        const __m512i sums = pair_sums<kSigned>(wv, correction, x.row_qs(t) + p * 64);
-        const __m512 scale = _mm512_mul_ps(wscale, pair_broadcast(x.row_d(t) + 2 * p));
-        acc[t] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sums), acc[t]);
-      }
-    }
-    for (std::int64_t t = 0; t < x.rows; ++t) {
-      float result = reduce_interleaved(acc[t]);
-      if (kHasMin) {
-        alignas(64) float lane[16] = {};
-        const auto* blocks = reinterpret_cast<const BlockQ4_1*>(row);
-        const float* s = x.row_s(t);
-        for (std::int64_t i = 0; i < nb; ++i) lane[i % 16] = std::fma(_cvtsh_ss(blocks[i].m), s[i], lane[i % 16]);
-        result += reduce_spec(_mm512_load_ps(lane));
-      }
-      y[t * stride + r] = result;
-    }
-  }
-}
-
-template <bool kSigned, bool kHasMin>
+template <Kind K>
 void gemm(const WeightMatrix& w, std::int64_t r0, std::int64_t r1, const QuantizedActivations& x, float* y, std::int64_t stride) {
-  if (x.rows < 4) return gemv<kSigned, kHasMin>(w, r0, r1, x, y, stride);
-  thread_local RowPlanes rp;
-  const std::int64_t pairs = (x.blocks + 1) / 2;
-  rp.values.resize(static_cast<std::size_t>(kRowGroup * pairs));
-  rp.correction.resize(rp.values.size());
-  rp.scales.resize(rp.values.size());
-  rp.mins.resize(static_cast<std::size_t>(kRowGroup * x.s_stride));
-  for (std::int64_t g0 = r0; g0 < r1; g0 += kRowGroup) {
-    const std::int64_t n_rows = std::min(kRowGroup, r1 - g0);
-    for (std::int64_t i = 0; i < n_rows; ++i) {
-      x86::unpack_row(w, g0 + i, rp.row);
-      for (std::int64_t p = 0; p < pairs; ++p) {
-        const __m512i wv = _mm512_loadu_si512(rp.row.values.data() + p * 64);
-        rp.values[i * pairs + p] = wv;
-        if (kSigned) rp.correction[i * pairs + p] = signed_correction(wv);
-        rp.scales[i * pairs + p] = pair_broadcast(rp.row.scales.data() + 2 * p);
-      }
-      if (kHasMin) std::copy_n(rp.row.mins.data(), x.s_stride, rp.mins.data() + i * x.s_stride);
-    }
-    for (std::int64_t tile = 0; tile < x.rows; tile += kTokenTile) {
-      const std::int64_t tile_end = std::min(x.rows, tile + kTokenTile);
-      for (std::int64_t i = 0; i < n_rows; ++i) {
-        std::int64_t t = tile;
-        for (; t + 4 <= tile_end; t += 4) row_times_tokens<kSigned, kHasMin, 4>(rp, i, pairs, x, t, y, stride, g0 + i);
-        for (; t < tile_end; ++t) row_times_tokens<kSigned, kHasMin, 1>(rp, i, pairs, x, t, y, stride, g0 + i);
-      }
+  if (!w.packed) fail("the AVX-512 kernels need packed weights");
+  const PackedMatrix& pm = *w.packed;
+  for (std::int64_t tile = 0; tile < x.rows; tile += kTokenTile) {
+    const std::int64_t tile_end = std::min(x.rows, tile + kTokenTile);
+    for (std::int64_t r = r0; r < r1; ++r) {
+      std::int64_t t = tile;
+      for (; t + 4 <= tile_end; t += 4) row_times_tokens<K, 4>(pm, r, x, t, y, stride);
+      for (; t + 2 <= tile_end; t += 2) row_times_tokens<K, 2>(pm, r, x, t, y, stride);
+      for (; t < tile_end; ++t) row_times_tokens<K, 1>(pm, r, x, t, y, stride);
     }
   }
 }
@@ -163,7 +125,7 @@ void gemm(const WeightMatrix& w, std::int64_t r0, std::int64_t r1, const Quantiz
 }  // namespace
 
 const GemmKernels& gemm_kernels() {
-  static const GemmKernels k{"avx512vnni", gemm<true, false>, gemm<true, false>, gemm<false, true>};
+  static const GemmKernels k{"avx512vnni", gemm<Kind::Q8_0>, gemm<Kind::Q4_0>, gemm<Kind::Q4_1>};
   return k;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "runtime/cpu/gemm.hpp"
+#include "runtime/cpu/packed_weights.hpp"
 #include "runtime/cpu/quantized_activations.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/cpu/vec_dot.hpp"
@@ -20,18 +21,29 @@ std::int64_t rows_per_task(std::int64_t rows, std::int64_t n_tokens, int threads
   return std::max<std::int64_t>(1, std::min(by_work, by_balance));
 }
 
+// The AVX-512 kernels read packed weights; other matrices go to the AVX2 or scalar kernels.
+const GemmKernels& kernels_for(const WeightMatrix& w) {
+  static const GemmKernels* wide = gemm_kernels_for("avx512vnni");
+  static const GemmKernels* narrow = gemm_kernels_for("avx2");
+  if (w.packed && wide) return *wide;
+  return narrow ? *narrow : scalar_gemm_kernels();
+}
+
+bool needs_correction(TensorType t) { return t == TensorType::Q8_0 || t == TensorType::Q4_0; }
+
 }  // namespace
 
 void weight_row_to_float(const WeightMatrix& w, std::int64_t r, float* out) {
   tensor_type_traits(w.type).dequantize(w.row(r), out, w.cols);
 }
 
+
 void matmul_int8(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool, const GemmKernels& kernels) {
   const GemmFn gemm = gemm_for(w.type, kernels);
   // Reused between calls; the workers must see the caller's buffer, not their own.
   thread_local QuantizedActivations buffer;
   QuantizedActivations& xq = buffer;
-  quantize_activations(x, n, w.cols, xq, pool);
+  quantize_activations(x, n, w.cols, xq, pool, needs_correction(w.type));
   const std::int64_t chunk = rows_per_task(w.rows, n, pool.size());
   pool.parallel_for((w.rows + chunk - 1) / chunk, [&](std::int64_t i) {
     const std::int64_t r0 = i * chunk;
@@ -58,14 +70,13 @@ void matmul_float(const WeightMatrix& w, const float* x, std::int64_t n, float* 
 }
 
 void matmul(const WeightMatrix& w, const float* x, std::int64_t n, float* y, ThreadPool& pool) {
-  if (gemm_for(w.type, best_gemm_kernels())) matmul_int8(w, x, n, y, pool, best_gemm_kernels());
+  if (gemm_for(w.type, kernels_for(w))) matmul_int8(w, x, n, y, pool, kernels_for(w));
   else matmul_float(w, x, n, y, pool, best_vec_dot_kernels());
 }
 
 void matmul_many(const std::vector<MatmulJob>& jobs, const float* x, std::int64_t n, ThreadPool& pool) {
-  const GemmKernels& kernels = best_gemm_kernels();
   const bool all_int8 = std::all_of(jobs.begin(), jobs.end(), [&](const MatmulJob& j) {
-    return gemm_for(j.w->type, kernels) != nullptr && j.w->cols == jobs.front().w->cols;
+    return gemm_for(j.w->type, kernels_for(*j.w)) != nullptr && j.w->cols == jobs.front().w->cols;
   });
   if (!all_int8) {
     for (const MatmulJob& j : jobs) matmul(*j.w, x, n, j.y, pool);
@@ -73,7 +84,8 @@ void matmul_many(const std::vector<MatmulJob>& jobs, const float* x, std::int64_
   }
   thread_local QuantizedActivations buffer;
   QuantizedActivations& xq = buffer;
-  quantize_activations(x, n, jobs.front().w->cols, xq, pool);
+  const bool correction = std::any_of(jobs.begin(), jobs.end(), [](const MatmulJob& j) { return needs_correction(j.w->type); });
+  quantize_activations(x, n, jobs.front().w->cols, xq, pool, correction);
   struct Task {
     std::size_t job;
     std::int64_t r0, r1;
@@ -86,7 +98,7 @@ void matmul_many(const std::vector<MatmulJob>& jobs, const float* x, std::int64_
   pool.parallel_for(static_cast<std::int64_t>(tasks.size()), [&](std::int64_t i) {
     const Task& t = tasks[static_cast<std::size_t>(i)];
     const MatmulJob& job = jobs[t.job];
-    gemm_for(job.w->type, kernels)(*job.w, t.r0, t.r1, xq, job.y, job.w->rows);
+    gemm_for(job.w->type, kernels_for(*job.w))(*job.w, t.r0, t.r1, xq, job.y, job.w->rows);
   });
 }
 

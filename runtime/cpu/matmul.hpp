@@ -9,6 +9,7 @@
 namespace sextant::runtime {
 
 class ThreadPool;
+class PackedMatrix;
 struct VecDotKernels;
 
 // A 2-D weight in its stored type: `rows` rows of `cols` elements, row-major.
@@ -17,6 +18,7 @@ struct WeightMatrix {
   std::int64_t rows = 0, cols = 0;
   const std::uint8_t* data = nullptr;
   std::size_t row_bytes = 0;
+  const PackedMatrix* packed = nullptr;  // the same weights repacked for the AVX-512 kernels, if done
 
   const std::uint8_t* row(std::int64_t r) const { return data + static_cast<std::size_t>(r) * row_bytes; }
   bool empty() const { return data == nullptr; }

@@ -9,7 +9,8 @@
 
 namespace sextant::runtime {
 
-void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, QuantizedActivations& out, ThreadPool& pool) {
+void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, QuantizedActivations& out, ThreadPool& pool,
+                          bool with_correction) {
   out.rows = rows;
   out.cols = cols;
   out.blocks = cols / 32;
@@ -19,6 +20,7 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
   out.qs.assign(static_cast<std::size_t>(rows * out.qs_stride), 0);
   out.d.assign(static_cast<std::size_t>(rows * out.d_stride), 0.0f);
   out.s.assign(static_cast<std::size_t>(rows * out.s_stride), 0.0f);
+  out.correction.resize(with_correction ? static_cast<std::size_t>(rows * out.qs_stride / 4) : 0);
   auto quantize_row = [&](std::int64_t t) {
     for (std::int64_t b = 0; b < out.blocks; ++b) {
       const float* xb = x + t * cols + b * 32;
@@ -36,6 +38,12 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
       const float dh = fp16_to_float(float_to_fp16(d));
       out.d[t * out.d_stride + b] = dh;
       out.s[t * out.s_stride + b] = fp16_to_float(float_to_fp16(d * static_cast<float>(sum)));
+    }
+    if (with_correction) {
+      const std::int8_t* row = out.qs.data() + t * out.qs_stride;
+      std::int32_t* corr = out.correction.data() + t * (out.qs_stride / 4);
+      for (std::int64_t lane = 0; lane < out.qs_stride / 4; ++lane)
+        corr[lane] = -128 * (row[4 * lane] + row[4 * lane + 1] + row[4 * lane + 2] + row[4 * lane + 3]);
     }
   };
   // A few rows (decoding) are cheaper than waking the other threads.

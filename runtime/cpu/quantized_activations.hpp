@@ -22,10 +22,14 @@ struct QuantizedActivations {
   std::vector<std::int8_t> qs;  // (rows, qs_stride) values, pair-interleaved
   std::vector<float> d;         // (rows, d_stride) scale of each block
   std::vector<float> s;         // (rows, s_stride) scale * sum of the block's values, through fp16
+  // For signed weights stored as value + 128: per pair, -128 * (each lane's sum of 4 values),
+  // 16 int32 (rows, qs_stride / 4); filled only when asked for.
+  std::vector<std::int32_t> correction;
 
   const std::int8_t* row_qs(std::int64_t t) const { return qs.data() + t * qs_stride; }
   const float* row_d(std::int64_t t) const { return d.data() + t * d_stride; }
   const float* row_s(std::int64_t t) const { return s.data() + t * s_stride; }
+  const std::int32_t* row_correction(std::int64_t t) const { return correction.data() + t * (qs_stride / 4); }
   // Element k (0..31) of block b of row t.
   std::int8_t value(std::int64_t t, std::int64_t b, int k) const { return row_qs(t)[interleaved_offset(b, k)]; }
 
@@ -33,8 +37,9 @@ struct QuantizedActivations {
   static std::int64_t interleaved_offset(std::int64_t b, int k) { return (b / 2) * 64 + (k / 4) * 8 + (b % 2) * 4 + k % 4; }
 };
 
-// Quantizes x (rows, cols); cols is a multiple of 32.
-void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, QuantizedActivations& out, ThreadPool& pool);
+// Quantizes x (rows, cols); cols is a multiple of 32. with_correction fills `correction`.
+void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, QuantizedActivations& out, ThreadPool& pool,
+                          bool with_correction = false);
 
 // Rounds to the nearest integer, ties to even (as nearbyint in the default mode), for |v| < 2^22.
 inline float round_half_even(float v) {

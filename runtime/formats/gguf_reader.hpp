@@ -78,6 +78,11 @@ class GgufFile {
   std::vector<double> get_float_array(const std::string& key) const;
   std::vector<std::int64_t> get_int_array(const std::string& key) const;
 
+  // Frees a metadata value that has been consumed (the tokenizer's arrays take megabytes).
+  void forget(const std::string& key) { metadata_.erase(key); }
+  // Drops the resident pages of a range of the file (see MappedFile::release_pages).
+  void release_pages(const std::uint8_t* begin, std::size_t length) const { file_->release_pages(begin, length); }
+
   const GgufTensor* find_tensor(const std::string& name) const;
   const GgufTensor& tensor(const std::string& name) const;
 

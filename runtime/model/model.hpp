@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cpu/packed_weights.hpp"
 #include "runtime/formats/gguf_reader.hpp"
 #include "runtime/formats/safetensors_reader.hpp"
 #include "runtime/model/model_config.hpp"
@@ -29,12 +30,16 @@ class Model {
   std::size_t weight_bytes() const { return weight_bytes_; }
 
  private:
+  // Repacks every Q8_0 / Q4_0 / Q4_1 matrix when the CPU has the AVX-512 kernels.
+  void pack_weights();
+
   std::string path_;
   // The weights point into these maps (a GGUF file, or a folder's safetensors files) and
   // into converted_: weights rewritten at load (float norms, InternLM2's split wqkv).
   std::unique_ptr<GgufFile> gguf_;
   std::vector<std::unique_ptr<SafetensorsFile>> safetensors_;
   std::vector<std::vector<std::uint8_t>> converted_;
+  std::vector<std::unique_ptr<PackedMatrix>> packed_;  // quantized weights repacked for the AVX-512 kernels
   ModelConfig config_;
   ModelWeights weights_;
   Tokenizer tokenizer_;
