@@ -13,21 +13,18 @@ namespace sextant::runtime {
 namespace {
 
 constexpr std::array kTypes = {
-    TensorTypeTraits{TensorType::F32, "F32", 1, 4, dequantize_f32, quantize_f32, TensorType::F32},
-    TensorTypeTraits{TensorType::F16, "F16", 1, 2, dequantize_f16, quantize_f16, TensorType::F32},
-    TensorTypeTraits{TensorType::BF16, "BF16", 1, 2, dequantize_bf16, quantize_bf16, TensorType::F32},
-    TensorTypeTraits{TensorType::Q8_0, "Q8_0", kQK, sizeof(BlockQ8_0), dequantize_q8_0, quantize_q8_0,
-                     TensorType::Q8_0},
-    TensorTypeTraits{TensorType::Q8_1, "Q8_1", kQK, sizeof(BlockQ8_1), dequantize_q8_1, quantize_q8_1,
-                     TensorType::Q8_1},
-    TensorTypeTraits{TensorType::Q4_0, "Q4_0", kQK, sizeof(BlockQ4_0), dequantize_q4_0, nullptr, TensorType::Q8_0},
-    TensorTypeTraits{TensorType::Q4_1, "Q4_1", kQK, sizeof(BlockQ4_1), dequantize_q4_1, nullptr, TensorType::Q8_1},
-    // K-quants are dotted against float activations for now: exact, and rare in small models.
-    TensorTypeTraits{TensorType::Q4_K, "Q4_K", kQKK, sizeof(BlockQ4_K), dequantize_q4_k, nullptr, TensorType::F32},
-    TensorTypeTraits{TensorType::Q5_K, "Q5_K", kQKK, sizeof(BlockQ5_K), dequantize_q5_k, nullptr, TensorType::F32},
-    TensorTypeTraits{TensorType::Q6_K, "Q6_K", kQKK, sizeof(BlockQ6_K), dequantize_q6_k, nullptr, TensorType::F32},
-    TensorTypeTraits{TensorType::Q8_K, "Q8_K", kQKK, sizeof(BlockQ8_K), dequantize_q8_k, quantize_q8_k,
-                     TensorType::Q8_K},
+    TensorTypeTraits{TensorType::F32, "F32", 1, 4, dequantize_f32, quantize_f32},
+    TensorTypeTraits{TensorType::F16, "F16", 1, 2, dequantize_f16, quantize_f16},
+    TensorTypeTraits{TensorType::BF16, "BF16", 1, 2, dequantize_bf16, quantize_bf16},
+    TensorTypeTraits{TensorType::Q8_0, "Q8_0", kQK, sizeof(BlockQ8_0), dequantize_q8_0, quantize_q8_0},
+    TensorTypeTraits{TensorType::Q8_1, "Q8_1", kQK, sizeof(BlockQ8_1), dequantize_q8_1, quantize_q8_1},
+    TensorTypeTraits{TensorType::Q4_0, "Q4_0", kQK, sizeof(BlockQ4_0), dequantize_q4_0, nullptr},
+    TensorTypeTraits{TensorType::Q4_1, "Q4_1", kQK, sizeof(BlockQ4_1), dequantize_q4_1, nullptr},
+    // K-quants run through the float path (rows converted to float): exact, and rare in small models.
+    TensorTypeTraits{TensorType::Q4_K, "Q4_K", kQKK, sizeof(BlockQ4_K), dequantize_q4_k, nullptr},
+    TensorTypeTraits{TensorType::Q5_K, "Q5_K", kQKK, sizeof(BlockQ5_K), dequantize_q5_k, nullptr},
+    TensorTypeTraits{TensorType::Q6_K, "Q6_K", kQKK, sizeof(BlockQ6_K), dequantize_q6_k, nullptr},
+    TensorTypeTraits{TensorType::Q8_K, "Q8_K", kQKK, sizeof(BlockQ8_K), dequantize_q8_k, quantize_q8_k},
 };
 
 }  // namespace

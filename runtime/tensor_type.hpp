@@ -34,7 +34,6 @@ struct TensorTypeTraits {
   std::size_t block_bytes;  // bytes per block
   DequantizeFn dequantize;
   QuantizeFn quantize;       // reference quantizer; null where the runtime never writes the type
-  TensorType dot_type;       // the type activations are converted to for dot products with this type
 };
 
 // The row for a type id read from a file, or null if the runtime does not know it.

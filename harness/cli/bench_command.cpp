@@ -12,7 +12,7 @@
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/commands.hpp"
 #include "runtime/cpu/thread_pool.hpp"
-#include "runtime/cpu/vec_dot.hpp"
+#include "runtime/cpu/gemm.hpp"
 #include "runtime/model/transformer.hpp"
 
 namespace sextant::harness {
@@ -83,7 +83,7 @@ int bench_command(const std::vector<std::string>& argv) {
   getrusage(RUSAGE_SELF, &usage);
   const double peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
   const double model_mb = static_cast<double>(model->weight_bytes()) / (1024.0 * 1024.0);
-  const char* isa = runtime::best_vec_dot_kernels().isa;
+  const char* isa = runtime::best_gemm_kernels().isa;
 
   if (args.flag_set("json")) {
     nlohmann::json j{{"model", model->path()}, {"threads", threads}, {"kernels", isa}, {"peak_rss_mb", peak_mb}, {"kv_cache_mb", kv_mb},
