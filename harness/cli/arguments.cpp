@@ -44,7 +44,7 @@ bool Arguments::parse(const std::vector<std::string>& args) {
     if (it == specs_.end()) throw UsageError(fmt::format("{}: unknown option --{} (see sextant {} --help)", command_, name, command_));
     if (it->second.is_flag) {
       if (has_value) throw UsageError(fmt::format("{}: --{} takes no value", command_, name));
-      values_[name] = "1";
+      values_[name] = std::string(1, '1');
       continue;
     }
     if (!has_value) {

@@ -36,12 +36,13 @@ inline float reduce_spec(__m512 a) {
 // Two consecutive floats repeated over the 16 interleaved lanes (loaded through __m128i,
 // whose type may alias them).
 inline __m512 pair_broadcast(const float* two) {
-  return _mm512_broadcast_f32x2(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(two))));
+  return _mm512_castpd_ps(_mm512_broadcastsd_pd(_mm_castsi128_pd(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(two)))));
 }
 
 // The same for two consecutive fp16 values.
 inline __m512 pair_broadcast(const std::uint16_t* two) {
-  return _mm512_broadcast_f32x2(_mm_cvtph_ps(_mm_cvtsi32_si128(*reinterpret_cast<const int*>(two))));
+  const __m128i halves = _mm_cvtsi32_si128(*reinterpret_cast<const int*>(two));
+  return _mm512_castpd_ps(_mm512_broadcastsd_pd(_mm_castps_pd(_mm_cvtph_ps(halves))));
 }
 
 enum class Kind { Q8_0, Q4_0, Q4_1 };
