@@ -26,3 +26,21 @@ inline std::string real_model_path() {
     WARN("skipped: the real model is absent (run scripts/fetch-model.sh or set SEXTANT_TEST_MODEL)"); \
     return;                                                                                          \
   }
+
+namespace sextant::testing {
+
+// The benchmark files: $SEXTANT_DATA_DIR (CI points it at the shared datasets). Empty when absent.
+inline std::string data_dir() {
+  const char* env = std::getenv("SEXTANT_DATA_DIR");
+  return env && std::filesystem::is_directory(env) ? std::string(env) : std::string();
+}
+
+}  // namespace sextant::testing
+
+// Skips the rest of a test that needs the benchmark files, saying why.
+#define SEXTANT_REQUIRE_DATA(dir)                                                        \
+  const std::string dir = sextant::testing::data_dir();                                  \
+  if (dir.empty()) {                                                                     \
+    WARN("skipped: the benchmark files are absent (set SEXTANT_DATA_DIR to shared/datasets)"); \
+    return;                                                                              \
+  }

@@ -12,5 +12,6 @@ int score_command(const std::vector<std::string>& args);
 int generate_command(const std::vector<std::string>& args);
 int logits_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
+int eval_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness
