@@ -15,7 +15,7 @@ namespace sextant::runtime {
 struct EngineOptions {
   int threads = 0;                       // 0: every core this process may use
   std::int64_t max_batch_tokens = 512;   // tokens per forward pass
-  std::size_t prefix_cache_bytes = 1ull << 30;
+  std::size_t prefix_cache_bytes = 256ull << 20;
   bool use_prefix_cache = true;
 };
 
