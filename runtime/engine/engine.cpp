@@ -61,6 +61,66 @@ std::shared_ptr<KvCache> Engine::prefill(const std::vector<TokenId>& tokens, boo
   return cache;
 }
 
+std::vector<std::shared_ptr<KvCache>> Engine::prefill_many(const std::vector<std::vector<TokenId>>& heads) {
+  const ModelConfig& c = model_.config();
+  std::vector<std::shared_ptr<KvCache>> caches(heads.size());
+  struct Job {
+    std::size_t head;
+    std::int64_t cached;  // positions the cache already had
+  };
+  std::vector<Job> jobs;
+  std::int64_t pending_tokens = 0;
+  std::vector<float> logits;
+  // Runs the pending sequences together: their tokens packed into forward passes in order,
+  // each sequence's positions ascending, then each stored in the prefix cache.
+  auto run = [&] {
+    ForwardBatch batch;
+    auto pass = [&] {
+      if (batch.size() == 0) return;
+      forward(model_, batch, logits, pool_);
+      ++stats_.forward_passes;
+      stats_.tokens_computed += static_cast<std::int64_t>(batch.size());
+      batch = ForwardBatch{};
+    };
+    for (const Job& job : jobs) {
+      const auto& tokens = heads[job.head];
+      for (std::int64_t pos = job.cached; pos < static_cast<std::int64_t>(tokens.size()); ++pos) {
+        batch.add(tokens[static_cast<std::size_t>(pos)], static_cast<std::int32_t>(pos), caches[job.head].get(), false);
+        if (static_cast<std::int64_t>(batch.size()) >= options_.max_batch_tokens) pass();
+      }
+    }
+    pass();
+    for (const Job& job : jobs)
+      if (options_.use_prefix_cache && caches[job.head]->length() > job.cached) prefix_cache_.insert(heads[job.head], caches[job.head]);
+    jobs.clear();
+    pending_tokens = 0;
+  };
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    // A head sharing a prefix with the previous one waits until that one is cached, so the
+    // shared part is computed once.
+    if (i > 0 && !jobs.empty()) {
+      std::size_t lcp = 0;
+      const auto& a = heads[i];
+      const auto& b = heads[i - 1];
+      while (lcp < a.size() && lcp < b.size() && a[lcp] == b[lcp]) ++lcp;
+      if (static_cast<std::int64_t>(lcp) >= kMinSharedPrefix) run();
+    }
+    PrefixCache::Hit hit;
+    if (options_.use_prefix_cache) hit = prefix_cache_.lookup(heads[i]);
+    if (hit.cache && hit.length >= kMinSharedPrefix) {
+      caches[i] = std::make_shared<KvCache>(hit.cache, hit.length);
+      stats_.tokens_from_cache += caches[i]->length();
+    } else {
+      caches[i] = std::make_shared<KvCache>(c);
+    }
+    jobs.push_back({i, caches[i]->length()});
+    pending_tokens += static_cast<std::int64_t>(heads[i].size()) - caches[i]->length();
+    if (pending_tokens >= 4 * options_.max_batch_tokens) run();
+  }
+  run();
+  return caches;
+}
+
 std::vector<ScoreResult> Engine::score(const std::vector<ScoreRequest>& requests) {
   const ModelConfig& c = model_.config();
   std::vector<ScoreResult> results(requests.size());
@@ -119,18 +179,21 @@ std::vector<ScoreResult> Engine::score(const std::vector<ScoreRequest>& requests
     pending_tokens = 0;
   };
 
-  std::shared_ptr<KvCache> context_cache;
-  const std::vector<TokenId>* context_tokens = nullptr;
+  // Every distinct context is prefilled (all but its last token), many sequences per pass.
+  std::vector<std::vector<TokenId>> heads;
+  std::vector<std::size_t> head_of(requests.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto& ctx = requests[order[k]].context;
+    if (k == 0 || requests[order[k - 1]].context != ctx) heads.emplace_back(ctx.begin(), ctx.end() - 1);
+    head_of[order[k]] = heads.size() - 1;
+  }
+  const auto head_caches = prefill_many(heads);
+
   for (std::size_t idx : order) {
     const auto& r = requests[idx];
     const std::int64_t n = static_cast<std::int64_t>(r.continuation.size());
     if (pending_tokens + n > options_.max_batch_tokens) flush();
-    if (!context_tokens || *context_tokens != r.context) {
-      const std::vector<TokenId> head(r.context.begin(), r.context.end() - 1);
-      context_cache = head.empty() ? std::make_shared<KvCache>(c) : prefill(head, true);
-      context_tokens = &r.context;
-    }
-    pending.push_back({idx, std::make_shared<KvCache>(context_cache, static_cast<std::int64_t>(r.context.size()) - 1)});
+    pending.push_back({idx, std::make_shared<KvCache>(head_caches[head_of[idx]], static_cast<std::int64_t>(r.context.size()) - 1)});
     pending_tokens += n;
   }
   flush();

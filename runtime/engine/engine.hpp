@@ -44,6 +44,8 @@ class Engine {
   // A cache holding `tokens` computed, sharing whatever prefix is cached; stored in the
   // prefix cache when `remember`.
   std::shared_ptr<KvCache> prefill(const std::vector<TokenId>& tokens, bool remember);
+  // The same for many sequences at once, packed into shared forward passes; all are remembered.
+  std::vector<std::shared_ptr<KvCache>> prefill_many(const std::vector<std::vector<TokenId>>& heads);
 
   const Model& model_;
   EngineOptions options_;
