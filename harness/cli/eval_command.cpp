@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/model_options.hpp"
 #include "harness/eval/dataset_registry.hpp"
 #include "harness/eval/multiple_choice_eval.hpp"
 
@@ -65,11 +66,10 @@ int eval_command(const std::vector<std::string>& argv) {
   Arguments args("eval",
                  "Evaluates a model on multiple-choice benchmarks (zero-shot, log-likelihood of each choice) and prints "
                  "the scores per dataset and per capability dimension.");
-  args.option("model", "PATH", "model file (.gguf) or Hugging Face folder")
-      .option("datasets", "LIST", "comma-separated dataset names", names)
+  add_model_options(args);
+  args.option("datasets", "LIST", "comma-separated dataset names", names)
       .option("data-dir", "DIR", "folder holding the benchmark files (or $SEXTANT_DATA_DIR)", default_data_dir())
       .option("limit", "N", "score only the first N items of each dataset")
-      .option("threads", "N", "threads to use (default: all cores)")
       .flag("json", "print the results as JSON");
   if (!args.parse(argv)) return 0;
 
@@ -79,10 +79,9 @@ int eval_command(const std::vector<std::string>& argv) {
   const long long limit = args.has("limit") ? args.get_int("limit") : -1;
   if (args.has("limit") && limit < 1) throw UsageError("eval: --limit must be at least 1");
 
-  const auto model = runtime::Model::load(args.get("model"));
-  runtime::EngineOptions options;
-  if (args.has("threads")) options.threads = static_cast<int>(args.get_int("threads"));
-  runtime::Engine engine(*model, options);
+  const LoadedModel loaded = load_model(args);
+  const runtime::Model& model = *loaded.model;
+  runtime::Engine& engine = *loaded.engine;
 
   struct Row {
     const DatasetSpec* spec;
@@ -123,7 +122,7 @@ int eval_command(const std::vector<std::string>& argv) {
   if (args.flag_set("json")) {
     auto acc_json = [](const Accuracy& a) { return nlohmann::json{{"value", a.value}, {"ci95", {a.ci_low, a.ci_high}}}; };
     nlohmann::json j;
-    j["model"] = model->path();
+    j["model"] = model.path();
     j["seconds"] = seconds;
     for (const Row& r : rows)
       j["datasets"][r.spec->name] = {{"dimension", r.spec->dimension},

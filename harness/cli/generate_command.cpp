@@ -7,6 +7,7 @@
 
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/model_options.hpp"
 #include "runtime/engine/engine.hpp"
 #include "runtime/model/chat_template.hpp"
 
@@ -14,8 +15,8 @@ namespace sextant::harness {
 
 int generate_command(const std::vector<std::string>& argv) {
   Arguments args("generate", "Continues --prompt with the model and prints the generated text.");
-  args.option("model", "FILE", "model file (.gguf)")
-      .option("prompt", "TEXT", "the prompt")
+  add_model_options(args);
+  args.option("prompt", "TEXT", "the prompt")
       .option("max-tokens", "N", "most tokens to generate", "128")
       .option("temperature", "T", "sampling temperature; 0 is greedy", "0")
       .option("top-k", "K", "sample among the K most likely tokens; 0 is off", "0")
@@ -23,21 +24,19 @@ int generate_command(const std::vector<std::string>& argv) {
       .option("seed", "N", "random seed for sampling", "0")
       .option("n", "N", "number of independent samples", "1")
       .option("stop", "TEXT", "stop before this text (may be given once)")
-      .option("threads", "N", "threads to use (default: all cores)")
       .flag("chat", "wrap the prompt as a user message in the model's chat template")
       .flag("json", "print the result as JSON");
   if (!args.parse(argv)) return 0;
 
-  const auto model = runtime::Model::load(args.get("model"));
-  runtime::EngineOptions options;
-  if (args.has("threads")) options.threads = static_cast<int>(args.get_int("threads"));
-  runtime::Engine engine(*model, options);
-  const auto& tok = model->tokenizer();
+  const LoadedModel loaded = load_model(args);
+  const runtime::Model& model = *loaded.model;
+  runtime::Engine& engine = *loaded.engine;
+  const auto& tok = model.tokenizer();
 
   std::string prompt = args.get("prompt");
   bool parse_special = false;
   if (args.flag_set("chat")) {
-    const auto tmpl = runtime::chat_template_for(*model);
+    const auto tmpl = runtime::chat_template_for(model);
     prompt = runtime::render_chat(tmpl, {{"user", prompt}}, true);
     parse_special = true;
   }

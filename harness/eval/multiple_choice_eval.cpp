@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "harness/eval/score_request.hpp"
 
 namespace sextant::harness {
 
@@ -32,19 +33,14 @@ MultipleChoiceResult evaluate_multiple_choice(runtime::Engine& engine, const std
   std::int64_t right[4] = {};
   for (std::size_t start = 0; start < items.size(); start += kItemsPerChunk) {
     const std::size_t end = std::min(items.size(), start + kItemsPerChunk);
-    // Continuation tokens are those of context + choice after the context's own count, as
-    // lm-evaluation-harness splits them, so a word boundary is tokenized as in training.
     std::vector<runtime::ScoreRequest> requests;
     for (std::size_t i = start; i < end; ++i) {
-      const auto context = tok.encode(items[i].context, bos, false);
-      if (context.empty()) fail("item {}: the context is empty and the model adds no BOS", items[i].id);
       for (const std::string& choice : items[i].choices) {
-        const auto whole = tok.encode(items[i].context + choice, bos, false);
-        if (whole.size() <= context.size()) fail("item {}: a choice adds no tokens", items[i].id);
-        runtime::ScoreRequest r;
-        r.context.assign(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(context.size()));
-        r.continuation.assign(whole.begin() + static_cast<std::ptrdiff_t>(context.size()), whole.end());
-        requests.push_back(std::move(r));
+        try {
+          requests.push_back(make_score_request(tok, items[i].context, choice, bos));
+        } catch (const Error& e) {
+          fail("item {}: {}", items[i].id, e.what());
+        }
       }
     }
     const auto scores = engine.score(requests);

@@ -6,19 +6,12 @@
 #include "core/error.hpp"
 #include "datasets/csv_reader.hpp"
 #include "datasets/loaders.hpp"
+#include "tests/test_files.hpp"
 #include "tests/test_paths.hpp"
 
+using sextant::testing::write_temp;
+
 using namespace sextant::datasets;
-
-namespace {
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  const auto path = (std::filesystem::temp_directory_path() / name).string();
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-}  // namespace
 
 TEST_CASE("csv reader handles quoted commas, quotes and newlines", "[datasets][csv]") {
   const auto path = write_temp("sextant_quotes.csv", "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",2,3\n\nlast,,x");

@@ -7,25 +7,14 @@
 
 #include "core/error.hpp"
 #include "runtime/formats/gguf_reader.hpp"
+#include "tests/test_files.hpp"
 #include "tests/test_paths.hpp"
+
+using sextant::testing::read_all;
+using sextant::testing::write_temp;
 
 using namespace sextant::runtime;
 using sextant::testing::fixture;
-
-namespace {
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string write_temp(const std::string& name, const std::string& bytes) {
-  const auto path = (std::filesystem::temp_directory_path() / name).string();
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
-}  // namespace
 
 TEST_CASE("gguf reader reads every metadata value type", "[runtime][gguf]") {
   GgufFile f(fixture("gguf/all_types.gguf"));

@@ -13,18 +13,16 @@
 #include "runtime/formats/safetensors_reader.hpp"
 #include "runtime/model/model.hpp"
 #include "runtime/model/transformer.hpp"
+#include "tests/test_files.hpp"
 #include "tests/test_paths.hpp"
+
+using sextant::testing::read_all;
 
 using namespace sextant::runtime;
 using sextant::testing::fixture;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void write_all(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 

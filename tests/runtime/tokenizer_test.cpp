@@ -6,17 +6,15 @@
 #include "runtime/formats/gguf_reader.hpp"
 #include "runtime/tokenizer/pre_tokenizer.hpp"
 #include "runtime/tokenizer/tokenizer.hpp"
+#include "tests/test_files.hpp"
 #include "tests/test_paths.hpp"
+
+using sextant::testing::read_all;
 
 using namespace sextant::runtime;
 using sextant::testing::fixture;
 
 namespace {
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::vector<TokenId> read_ids(const std::string& path) {
   std::istringstream in(read_all(path));
