@@ -3,7 +3,7 @@
 # nothing when everything is present. Run as root (or with sudo available).
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang ccache pkg-config nlohmann-json3-dev libfmt-dev libboost-dev libsqlite3-dev catch2
+packages=(cmake ninja-build g++ clang ccache pkg-config nlohmann-json3-dev libfmt-dev libboost-dev libsqlite3-dev sqlite3 catch2
   python3 python3-pip unzip)
 
 missing=()

@@ -16,6 +16,8 @@
 #include "harness/cli/model_options.hpp"
 #include "harness/eval/dataset_registry.hpp"
 #include "harness/eval/multiple_choice_eval.hpp"
+#include "harness/eval/task_identity.hpp"
+#include "harness/store/result_store.hpp"
 
 namespace sextant::harness {
 
@@ -70,6 +72,7 @@ int eval_command(const std::vector<std::string>& argv) {
   args.option("datasets", "LIST", "comma-separated dataset names", names)
       .option("data-dir", "DIR", "folder holding the benchmark files (or $SEXTANT_DATA_DIR)", default_data_dir())
       .option("limit", "N", "score only the first N items of each dataset")
+      .option("work-dir", "DIR", "where the result store (sextant.db) lives; a rerun reuses what it holds", "sextant-work")
       .flag("json", "print the results as JSON");
   if (!args.parse(argv)) return 0;
 
@@ -82,6 +85,14 @@ int eval_command(const std::vector<std::string>& argv) {
   const LoadedModel loaded = load_model(args);
   const runtime::Model& model = *loaded.model;
   runtime::Engine& engine = *loaded.engine;
+
+  // Every scored chunk goes to the store as it completes; a rerun (after a crash or a kill)
+  // scores only what is missing and ends with the same numbers.
+  ResultStore store(args.get("work-dir"));
+  const std::string model_id = model_identity(model.path());
+  std::string command = "sextant eval";
+  for (const auto& a : argv) command += " " + a;
+  const std::int64_t run = store.begin_run(model.path(), model_id, command);
 
   struct Row {
     const DatasetSpec* spec;
@@ -100,11 +111,37 @@ int eval_command(const std::vector<std::string>& argv) {
     }
     auto items = spec->load(path);
     if (limit > 0 && static_cast<long long>(items.size()) > limit) items.resize(static_cast<std::size_t>(limit));
+    const TaskKey task{task_hash(model_id, spec->name, data_identity(path)), spec->name, spec->dimension, model_id};
+    store.register_task(task);
+
+    std::vector<ItemOutcome> outcomes;
+    std::vector<bool> done(items.size(), false);
+    for (auto& o : store.outcomes(task.hash)) {
+      if (o.index < 0 || o.index >= static_cast<std::int64_t>(items.size())) continue;
+      done[static_cast<std::size_t>(o.index)] = true;
+      outcomes.push_back(std::move(o));
+    }
+    std::vector<std::int64_t> todo;
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (!done[i]) todo.push_back(static_cast<std::int64_t>(i));
+    if (!outcomes.empty()) std::cerr << fmt::format("{}: {} of {} items already in {}\n", spec->name, outcomes.size(), items.size(), store.path());
+
     ProgressLine line(spec->name);
     const auto start = std::chrono::steady_clock::now();
-    auto result = evaluate_multiple_choice(engine, items, [&](std::int64_t done, std::int64_t total) { line.update(done, total); });
+    const std::int64_t total = static_cast<std::int64_t>(items.size());
+    score_items(engine, items, todo, [&](const std::vector<ItemOutcome>& chunk) {
+      store.add_outcomes(task.hash, chunk);
+      outcomes.insert(outcomes.end(), chunk.begin(), chunk.end());
+      line.update(static_cast<std::int64_t>(outcomes.size()), total);
+    });
+    const MultipleChoiceResult result = aggregate(outcomes);
+    store.add_score(run, task, "acc", result.acc, result.items);
+    store.add_score(run, task, "acc_norm", result.acc_norm, result.items);
+    store.add_score(run, task, "acc_norm_nospace", result.acc_norm_nospace, result.items);
+    store.add_score(run, task, "acc_token_mean", result.acc_token_mean, result.items);
     rows.push_back({spec, result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
   }
+  store.finish_run(run);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Dimension scores are the mean of their datasets' headline metric (acc_norm_nospace, the

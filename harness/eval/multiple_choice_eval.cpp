@@ -1,4 +1,4 @@
-// Scoring multiple-choice items through the engine, in chunks so progress can be shown.
+// Scoring multiple-choice items through the engine, and the accuracies over their outcomes.
 #include "harness/eval/multiple_choice_eval.hpp"
 
 #include <cmath>
@@ -26,53 +26,66 @@ std::size_t length_without_leading_space(const std::string& s) { return !s.empty
 
 }  // namespace
 
-MultipleChoiceResult evaluate_multiple_choice(runtime::Engine& engine, const std::vector<datasets::MultipleChoiceItem>& items,
-                                              const Progress& progress) {
+void score_items(runtime::Engine& engine, const std::vector<datasets::MultipleChoiceItem>& items,
+                 const std::vector<std::int64_t>& indexes, const std::function<void(const std::vector<ItemOutcome>&)>& on_chunk) {
   const runtime::Tokenizer& tok = engine.model().tokenizer();
   const bool bos = tok.adds_bos();
-  std::int64_t right[4] = {};
-  for (std::size_t start = 0; start < items.size(); start += kItemsPerChunk) {
-    const std::size_t end = std::min(items.size(), start + kItemsPerChunk);
+  for (std::size_t start = 0; start < indexes.size(); start += kItemsPerChunk) {
+    const std::size_t end = std::min(indexes.size(), start + kItemsPerChunk);
     std::vector<runtime::ScoreRequest> requests;
-    for (std::size_t i = start; i < end; ++i) {
-      for (const std::string& choice : items[i].choices) {
+    for (std::size_t k = start; k < end; ++k) {
+      const auto& item = items[static_cast<std::size_t>(indexes[k])];
+      for (const std::string& choice : item.choices) {
         try {
-          requests.push_back(make_score_request(tok, items[i].context, choice, bos));
+          requests.push_back(make_score_request(tok, item.context, choice, bos));
         } catch (const Error& e) {
-          fail("item {}: {}", items[i].id, e.what());
+          fail("item {}: {}", item.id, e.what());
         }
       }
     }
     const auto scores = engine.score(requests);
-    std::size_t k = 0;
-    for (std::size_t i = start; i < end; ++i) {
-      const auto& item = items[i];
-      int best[4] = {-1, -1, -1, -1};
-      double best_value[4] = {};
-      for (std::size_t c = 0; c < item.choices.size(); ++c, ++k) {
-        const double lp = scores[k].logprob;
-        const double values[4] = {
+    std::vector<ItemOutcome> outcomes;
+    std::size_t r = 0;
+    for (std::size_t k = start; k < end; ++k) {
+      const auto& item = items[static_cast<std::size_t>(indexes[k])];
+      ItemOutcome o;
+      o.index = indexes[k];
+      o.gold = item.gold;
+      std::array<double, kNormalisations> best{};
+      o.picked.fill(-1);
+      for (std::size_t c = 0; c < item.choices.size(); ++c, ++r) {
+        const double lp = scores[r].logprob;
+        const int n_tokens = static_cast<int>(requests[r].continuation.size());
+        o.logprobs.push_back(lp);
+        o.tokens.push_back(n_tokens);
+        const std::array<double, kNormalisations> values{
             lp, lp / static_cast<double>(std::max<std::size_t>(1, item.choices[c].size())),
             lp / static_cast<double>(std::max<std::size_t>(1, length_without_leading_space(item.choices[c]))),
-            lp / static_cast<double>(requests[k].continuation.size())};
-        for (int m = 0; m < 4; ++m) {
-          if (best[m] < 0 || values[m] > best_value[m]) {
-            best[m] = static_cast<int>(c);
-            best_value[m] = values[m];
+            lp / static_cast<double>(n_tokens)};
+        for (int m = 0; m < kNormalisations; ++m) {
+          if (o.picked[m] < 0 || values[m] > best[m]) {
+            o.picked[m] = static_cast<int>(c);
+            best[m] = values[m];
           }
         }
       }
-      for (int m = 0; m < 4; ++m) right[m] += best[m] == item.gold;
+      outcomes.push_back(std::move(o));
     }
-    if (progress) progress(static_cast<std::int64_t>(end), static_cast<std::int64_t>(items.size()));
+    on_chunk(outcomes);
   }
-  const auto n = static_cast<std::int64_t>(items.size());
+}
+
+MultipleChoiceResult aggregate(const std::vector<ItemOutcome>& outcomes) {
+  std::array<std::int64_t, kNormalisations> right{};
+  for (const auto& o : outcomes)
+    for (int m = 0; m < kNormalisations; ++m) right[m] += o.picked[m] == o.gold;
+  const auto n = static_cast<std::int64_t>(outcomes.size());
   MultipleChoiceResult result;
   result.items = n;
-  result.acc = accuracy(right[0], n);
-  result.acc_norm = accuracy(right[1], n);
-  result.acc_norm_nospace = accuracy(right[2], n);
-  result.acc_token_mean = accuracy(right[3], n);
+  result.acc = accuracy(right[kRawSum], n);
+  result.acc_norm = accuracy(right[kPerChar], n);
+  result.acc_norm_nospace = accuracy(right[kPerCharNoSpace], n);
+  result.acc_token_mean = accuracy(right[kPerToken], n);
   return result;
 }
 

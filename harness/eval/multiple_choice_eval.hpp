@@ -1,6 +1,7 @@
 // Multiple-choice evaluation by log-likelihood: every choice scored as a continuation of the context.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -10,26 +11,40 @@
 
 namespace sextant::harness {
 
+// The normalisations of the summed log-probability that harnesses people compare with use.
+enum Normalisation : int {
+  kRawSum = 0,        // lm-evaluation-harness acc
+  kPerChar = 1,       // lm-evaluation-harness acc_norm: divided by the choice's length in characters
+  kPerCharNoSpace = 2,// lighteval (SmolLM2's card): the same without the leading space
+  kPerToken = 3,      // llama.cpp --hellaswag: divided by the choice's token count
+  kNormalisations = 4,
+};
+
+// What scoring one item produced: enough to recompute every metric without the model.
+struct ItemOutcome {
+  std::int64_t index = 0;  // position in the dataset
+  std::vector<double> logprobs;  // per choice
+  std::vector<int> tokens;       // per choice
+  std::array<int, kNormalisations> picked{};
+  int gold = 0;
+};
+
 // An accuracy over items with its 95% interval (normal approximation of the mean).
 struct Accuracy {
   double value = 0.0;
   double ci_low = 0.0, ci_high = 0.0;
 };
 
-// The choice picked under each normalisation of the summed log-probability, as the
-// harnesses people compare with define them.
 struct MultipleChoiceResult {
   std::int64_t items = 0;
-  Accuracy acc;                // raw sum (lm-evaluation-harness acc)
-  Accuracy acc_norm;           // divided by the choice's length in characters (lm-evaluation-harness)
-  Accuracy acc_norm_nospace;   // the same without the leading space (lighteval, SmolLM2's card)
-  Accuracy acc_token_mean;     // divided by the choice's token count (llama.cpp --hellaswag)
+  Accuracy acc, acc_norm, acc_norm_nospace, acc_token_mean;
 };
 
-// Called after each chunk of items: (done, total).
-using Progress = std::function<void(std::int64_t, std::int64_t)>;
+// Scores the items at `indexes` in chunks; after each chunk, `on_chunk` gets its outcomes
+// (to store them) and may report progress.
+void score_items(runtime::Engine& engine, const std::vector<datasets::MultipleChoiceItem>& items,
+                 const std::vector<std::int64_t>& indexes, const std::function<void(const std::vector<ItemOutcome>&)>& on_chunk);
 
-MultipleChoiceResult evaluate_multiple_choice(runtime::Engine& engine, const std::vector<datasets::MultipleChoiceItem>& items,
-                                              const Progress& progress);
+MultipleChoiceResult aggregate(const std::vector<ItemOutcome>& outcomes);
 
 }  // namespace sextant::harness

@@ -17,11 +17,17 @@ TEST_CASE("multiple-choice accuracy counts the choice each normalisation prefers
       {"c", "The sun rises in the", {" east", " refrigerator"}, 1},
   };
   std::int64_t calls = 0;
-  const auto r = harness::evaluate_multiple_choice(engine, items, [&](std::int64_t done, std::int64_t total) {
+  std::vector<harness::ItemOutcome> outcomes;
+  harness::score_items(engine, items, {0, 1, 2}, [&](const std::vector<harness::ItemOutcome>& chunk) {
     ++calls;
-    CHECK(done <= total);
+    outcomes.insert(outcomes.end(), chunk.begin(), chunk.end());
   });
   CHECK(calls == 1);
+  REQUIRE(outcomes.size() == 3);
+  CHECK(outcomes[0].picked[harness::kRawSum] == 0);
+  CHECK(outcomes[2].picked[harness::kRawSum] == 0);  // "east", while the gold says refrigerator
+  CHECK(outcomes[1].tokens.size() == 3);
+  const auto r = harness::aggregate(outcomes);
   CHECK(r.items == 3);
   CHECK(r.acc.value == Approx(2.0 / 3));
   CHECK(r.acc_norm_nospace.value == Approx(2.0 / 3));
