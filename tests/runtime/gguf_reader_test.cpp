@@ -86,3 +86,12 @@ TEST_CASE("gguf typed accessors name the key on a type mismatch", "[runtime][ggu
   CHECK_THROWS_WITH(f.get_string("test.u8"), Catch::Contains("test.u8") && Catch::Contains("expected a string"));
   CHECK_THROWS_WITH(f.get_uint("no.such.key"), Catch::Contains("no.such.key") && Catch::Contains("missing"));
 }
+
+TEST_CASE("gguf reader reads version 2 files, which share version 3's layout", "[runtime][gguf]") {
+  std::string bytes = read_all(fixture("gguf/all_types.gguf"));
+  bytes[4] = 2;
+  const GgufFile f(write_temp("sextant_v2.gguf", bytes));
+  CHECK(f.version() == 2);
+  CHECK(f.get_string("test.string") == "h\xc3\xa9llo w\xc3\xb6rld \xe4\xbd\xa0\xe5\xa5\xbd");
+  CHECK(f.tensors().size() == 9);
+}
