@@ -175,6 +175,11 @@ int eval_command(const std::vector<std::string>& argv) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
+  if (rows.empty()) {
+    for (const auto& s : skipped) std::cout << "skipped " << s << "\n";
+    std::cout << fmt::format("no dataset was evaluated: none of their files is under {} (set --data-dir)\n", data_dir);
+    return 0;
+  }
   std::cout << fmt::format("{:<14} {:<15} {:>6}  {:>18}  {:>6}  {:>8}  {:>10}\n", "dimension", "dataset", "items",
                            "acc_norm_nospace", "acc", "acc_norm", "token_mean");
   for (const auto& [dim, values] : by_dimension) {
