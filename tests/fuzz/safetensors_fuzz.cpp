@@ -1,19 +1,14 @@
 // Fuzzes the safetensors reader: any bytes must give a parsed file or a sextant::Error, never a crash.
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdio>
 #include <string>
 
 #include "core/error.hpp"
+#include "tests/fuzz/fuzz_input_file.hpp"
 #include "runtime/formats/safetensors_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/sextant_safetensors_fuzz." + std::to_string(::getpid());
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return 0;
-  std::fwrite(data, 1, size, f);
-  std::fclose(f);
+  const std::string path = sextant::testing::write_fuzz_input(data, size, "safetensors");
+  if (path.empty()) return 0;
   try {
     sextant::runtime::SafetensorsFile file(path);
     // Touch every tensor's bytes so that an out-of-range pointer would be caught.
