@@ -8,7 +8,7 @@
 
 namespace sextant::datasets {
 
-std::vector<CsvRecord> read_csv(const std::string& path) {
+std::vector<CsvRecord> read_csv(const std::string& path, char delimiter) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("{}: cannot open", path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -49,7 +49,7 @@ std::vector<CsvRecord> read_csv(const std::string& path) {
       quoted = true;
       field_started = true;
       quote_line = line;
-    } else if (c == ',') {
+    } else if (c == delimiter) {
       end_field();
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;

@@ -11,7 +11,8 @@ struct CsvRecord {
   int line = 0;  // line where the record starts (1-based), for error messages
 };
 
-// Reads a whole file; throws sextant::Error naming the file and line on an unterminated quote.
-std::vector<CsvRecord> read_csv(const std::string& path);
+// Reads a whole file (',' for CSV, '\t' for TSV); throws sextant::Error naming the file and
+// line on an unterminated quote.
+std::vector<CsvRecord> read_csv(const std::string& path, char delimiter = ',');
 
 }  // namespace sextant::datasets

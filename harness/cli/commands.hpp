@@ -13,5 +13,6 @@ int generate_command(const std::vector<std::string>& args);
 int logits_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int eval_command(const std::vector<std::string>& args);
+int ls_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"bench", "prompt-processing and generation speed, peak memory", sextant::harness::bench_command},
     {"eval", "score a model on benchmarks, per dataset and capability dimension", sextant::harness::eval_command},
     {"generate", "continue a prompt, greedy or sampled", sextant::harness::generate_command},
+    {"ls", "list the configured datasets, suites and models", sextant::harness::ls_command},
     {"logits", "next-token logits of a token sequence, as .npy", sextant::harness::logits_command},
     {"score", "log-probability of a continuation after a context", sextant::harness::score_command},
     {"tokenize", "text on stdin to token ids on stdout", sextant::harness::tokenize_command},

@@ -6,9 +6,9 @@
 namespace sextant::harness {
 
 runtime::ScoreRequest make_score_request(const runtime::Tokenizer& tok, const std::string& context,
-                                         const std::string& continuation, bool add_bos) {
-  const auto ctx = tok.encode(context, add_bos, false);
-  const auto whole = tok.encode(context + continuation, add_bos, false);
+                                         const std::string& continuation, bool add_bos, bool parse_special) {
+  const auto ctx = tok.encode(context, add_bos, parse_special);
+  const auto whole = tok.encode(context + continuation, add_bos, parse_special);
   if (whole.size() <= ctx.size()) fail("the continuation \"{}\" adds no tokens to its context", continuation);
   runtime::ScoreRequest r;
   r.context.assign(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(ctx.size()));

@@ -12,6 +12,6 @@ namespace sextant::harness {
 // training. With an empty context the BOS token stands in for it. Throws when the
 // continuation adds no token or no context token can be had.
 runtime::ScoreRequest make_score_request(const runtime::Tokenizer& tok, const std::string& context,
-                                         const std::string& continuation, bool add_bos);
+                                         const std::string& continuation, bool add_bos, bool parse_special = false);
 
 }  // namespace sextant::harness

@@ -47,8 +47,10 @@ std::string model_identity(const std::string& path) {
   if (fs::is_directory(path)) {
     for (const auto& f : sorted_files(path)) {
       h.add(f.filename().string());
-      if (f.extension() == ".json") h.add_file(f.string());
-      else add_file_ends(h, f);
+      if (f.extension() == ".json")
+        h.add_file(f.string());
+      else
+        add_file_ends(h, f);
     }
   } else {
     add_file_ends(h, path);
@@ -66,8 +68,26 @@ std::string data_identity(const std::string& path) {
   return h.hex();
 }
 
-std::string task_hash(const std::string& model_id, const std::string& dataset, const std::string& data_id) {
-  return ContentHash().add(model_id).add("|").add(dataset).add("|").add(data_id).add("|").add(kPromptVersion).hex();
+std::string task_hash(const std::string& model_id, const std::string& dataset, const std::string& mode_config_json,
+                      const std::string& data_id, bool chat) {
+  return ContentHash()
+      .add(model_id)
+      .add("|")
+      .add(config_version(dataset, mode_config_json, chat))
+      .add("|")
+      .add(data_id)
+      .hex();
+}
+
+std::string config_version(const std::string& dataset, const std::string& mode_config_json, bool chat) {
+  return ContentHash()
+      .add(dataset)
+      .add("|")
+      .add(mode_config_json)
+      .add(chat ? "|chat|" : "|plain|")
+      .add(kMetricVersion)
+      .hex()
+      .substr(0, 6);
 }
 
 }  // namespace sextant::harness

@@ -10,9 +10,14 @@ namespace sextant::harness {
 std::string model_identity(const std::string& path);
 // The hash of a data file's bytes, or of every file in a folder in name order.
 std::string data_identity(const std::string& path);
-// The identity of a task: bump kPromptVersion when a prompt form or metric changes.
-std::string task_hash(const std::string& model_id, const std::string& dataset, const std::string& data_id);
+// The identity of a task: model, dataset, mode config, data, chat setting and metric version
+// (bump kMetricVersion when a metric's computation or a sample record's meaning changes).
+std::string task_hash(const std::string& model_id, const std::string& dataset, const std::string& mode_config_json,
+                      const std::string& data_id, bool chat);
+// The short config hash shown beside every score ("version", as OpenCompass shows it): the
+// same for every model, different when a template, mode or metric changes.
+std::string config_version(const std::string& dataset, const std::string& mode_config_json, bool chat);
 
-inline constexpr const char* kPromptVersion = "mc-zero-shot-1";
+inline constexpr const char* kMetricVersion = "metrics-2";
 
 }  // namespace sextant::harness

@@ -13,20 +13,26 @@ namespace sextant::harness {
 
 namespace {
 
+// Bump kLayoutVersion when a table changes; an older store is refused with a clear message.
+constexpr int kLayoutVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
-  model TEXT NOT NULL, model_identity TEXT NOT NULL, command TEXT NOT NULL);
+  model TEXT NOT NULL, model_path TEXT NOT NULL, model_identity TEXT NOT NULL, command TEXT NOT NULL, suite TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS models (
+  identity TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL, step INTEGER);
 CREATE TABLE IF NOT EXISTS tasks (
-  hash TEXT PRIMARY KEY, dataset TEXT NOT NULL, dimension TEXT NOT NULL, model_identity TEXT NOT NULL);
+  hash TEXT PRIMARY KEY, dataset TEXT NOT NULL, mode TEXT NOT NULL, dimension TEXT NOT NULL,
+  model_identity TEXT NOT NULL, version TEXT NOT NULL, metric TEXT NOT NULL, config TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS samples (
   task_hash TEXT NOT NULL REFERENCES tasks(hash), item_index INTEGER NOT NULL,
-  gold INTEGER NOT NULL, picked TEXT NOT NULL, logprobs TEXT NOT NULL, tokens TEXT NOT NULL,
-  PRIMARY KEY (task_hash, item_index));
+  prompt_hash TEXT NOT NULL, prompt TEXT NOT NULL, output TEXT NOT NULL, answer TEXT NOT NULL,
+  reference TEXT NOT NULL, score REAL NOT NULL, extracted INTEGER NOT NULL, truncated INTEGER NOT NULL,
+  detail TEXT NOT NULL, PRIMARY KEY (task_hash, item_index));
 CREATE TABLE IF NOT EXISTS scores (
-  run_id INTEGER NOT NULL REFERENCES runs(id), task_hash TEXT NOT NULL, dataset TEXT NOT NULL,
-  metric TEXT NOT NULL, value REAL NOT NULL, ci_low REAL NOT NULL, ci_high REAL NOT NULL, items INTEGER NOT NULL,
-  version TEXT NOT NULL, PRIMARY KEY (run_id, task_hash, metric));
+  run_id INTEGER NOT NULL REFERENCES runs(id), task_hash TEXT NOT NULL, dataset TEXT NOT NULL, mode TEXT NOT NULL,
+  dimension TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, ci_low REAL NOT NULL, ci_high REAL NOT NULL,
+  items INTEGER NOT NULL, version TEXT NOT NULL, headline INTEGER NOT NULL, PRIMARY KEY (run_id, task_hash, metric));
 )sql";
 
 std::string now_utc() {
@@ -66,7 +72,11 @@ class Statement {
     sqlite3_clear_bindings(stmt_);
   }
   std::int64_t int_at(int i) const { return sqlite3_column_int64(stmt_, i); }
-  std::string text_at(int i) const { return reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i)); }
+  double double_at(int i) const { return sqlite3_column_double(stmt_, i); }
+  std::string text_at(int i) const {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+  }
 
  private:
   sqlite3* db_;
@@ -89,7 +99,16 @@ ResultStore::ResultStore(const std::string& work_dir) {
   }
   sqlite3_busy_timeout(db_, 10000);
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  Statement version(db_, "PRAGMA user_version", path_);
+  version.step();
+  const std::int64_t found = version.int_at(0);
+  Statement tables(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", path_);
+  tables.step();
+  if (tables.int_at(0) > 0 && found != kLayoutVersion)
+    fail("{}: written by another version of sextant (store layout {}, this one reads {}); use another --work-dir",
+         path_, found, kLayoutVersion);
   exec(kSchema);
+  exec("PRAGMA user_version = " + std::to_string(kLayoutVersion));
 }
 
 ResultStore::~ResultStore() { sqlite3_close(db_); }
@@ -103,10 +122,21 @@ void ResultStore::exec(const std::string& sql) {
   }
 }
 
-std::int64_t ResultStore::begin_run(const std::string& model, const std::string& model_identity, const std::string& command) {
-  Statement s(db_, "INSERT INTO runs (started_at, model, model_identity, command) VALUES (?, ?, ?, ?)", path_);
-  s.bind(1, now_utc()).bind(2, model).bind(3, model_identity).bind(4, command).step();
-  return sqlite3_last_insert_rowid(db_);
+std::int64_t ResultStore::begin_run(const RunInfo& run) {
+  Statement s(
+      db_, "INSERT INTO runs (started_at, model, model_path, model_identity, command, suite) VALUES (?, ?, ?, ?, ?, ?)",
+      path_);
+  s.bind(1, now_utc())
+      .bind(2, run.model_name)
+      .bind(3, run.model_path)
+      .bind(4, run.model_identity)
+      .bind(5, run.command)
+      .bind(6, run.suite);
+  s.step();
+  const std::int64_t id = sqlite3_last_insert_rowid(db_);
+  Statement m(db_, "INSERT OR IGNORE INTO models (identity, name, path) VALUES (?, ?, ?)", path_);
+  m.bind(1, run.model_identity).bind(2, run.model_name).bind(3, run.model_path).step();
+  return id;
 }
 
 void ResultStore::finish_run(std::int64_t run) {
@@ -114,40 +144,62 @@ void ResultStore::finish_run(std::int64_t run) {
   s.bind(1, now_utc()).bind(2, run).step();
 }
 
-void ResultStore::register_task(const TaskKey& task) {
-  Statement s(db_, "INSERT OR IGNORE INTO tasks (hash, dataset, dimension, model_identity) VALUES (?, ?, ?, ?)", path_);
-  s.bind(1, task.hash).bind(2, task.dataset).bind(3, task.dimension).bind(4, task.model_identity).step();
+void ResultStore::register_task(const TaskKey& task, const std::string& config_json) {
+  Statement s(db_,
+              "INSERT OR IGNORE INTO tasks (hash, dataset, mode, dimension, model_identity, version, metric, config) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              path_);
+  s.bind(1, task.hash).bind(2, task.dataset).bind(3, task.mode).bind(4, task.dimension).bind(5, task.model_identity);
+  s.bind(6, task.version).bind(7, task.metric).bind(8, config_json).step();
 }
 
-std::vector<ItemOutcome> ResultStore::outcomes(const std::string& task_hash) {
-  Statement s(db_, "SELECT item_index, gold, picked, logprobs, tokens FROM samples WHERE task_hash = ?", path_);
+std::vector<SampleOutcome> ResultStore::outcomes(const std::string& task_hash) {
+  Statement s(db_,
+              "SELECT item_index, prompt_hash, prompt, output, answer, reference, score, extracted, truncated, detail "
+              "FROM samples WHERE task_hash = ?",
+              path_);
   s.bind(1, task_hash);
-  std::vector<ItemOutcome> out;
+  std::vector<SampleOutcome> out;
   while (s.step()) {
-    ItemOutcome o;
+    SampleOutcome o;
     o.index = s.int_at(0);
-    o.gold = static_cast<int>(s.int_at(1));
-    const auto picked = nlohmann::json::parse(s.text_at(2)).get<std::vector<int>>();
-    if (picked.size() != o.picked.size()) fail("{}: sample {} of task {} is malformed", path_, o.index, task_hash);
-    std::copy(picked.begin(), picked.end(), o.picked.begin());
-    o.logprobs = nlohmann::json::parse(s.text_at(3)).get<std::vector<double>>();
-    o.tokens = nlohmann::json::parse(s.text_at(4)).get<std::vector<int>>();
+    o.prompt_hash = s.text_at(1);
+    o.prompt = s.text_at(2);
+    o.output = s.text_at(3);
+    o.answer = s.text_at(4);
+    o.reference = s.text_at(5);
+    o.score = s.double_at(6);
+    o.extracted = s.int_at(7) != 0;
+    o.truncated = s.int_at(8) != 0;
+    try {
+      o.detail = nlohmann::json::parse(s.text_at(9));
+    } catch (const nlohmann::json::exception&) {
+      fail("{}: sample {} of task {} is malformed", path_, o.index, task_hash);
+    }
     out.push_back(std::move(o));
   }
   return out;
 }
 
-void ResultStore::add_outcomes(const std::string& task_hash, const std::vector<ItemOutcome>& outcomes) {
+void ResultStore::add_outcomes(const std::string& task_hash, const std::vector<SampleOutcome>& outcomes) {
   exec("BEGIN IMMEDIATE");
   try {
-    Statement s(db_,
-                "INSERT OR REPLACE INTO samples (task_hash, item_index, gold, picked, logprobs, tokens) VALUES (?, ?, ?, ?, ?, ?)",
-                path_);
+    Statement s(
+        db_,
+        "INSERT OR REPLACE INTO samples (task_hash, item_index, prompt_hash, prompt, output, answer, reference, score, "
+        "extracted, truncated, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        path_);
     for (const auto& o : outcomes) {
       // Log-probabilities as JSON doubles round-trip exactly (nlohmann writes 17 digits).
-      s.bind(1, task_hash).bind(2, o.index).bind(3, static_cast<std::int64_t>(o.gold));
-      s.bind(4, nlohmann::json(std::vector<int>(o.picked.begin(), o.picked.end())).dump());
-      s.bind(5, nlohmann::json(o.logprobs).dump()).bind(6, nlohmann::json(o.tokens).dump());
+      s.bind(1, task_hash)
+          .bind(2, o.index)
+          .bind(3, o.prompt_hash)
+          .bind(4, o.prompt)
+          .bind(5, o.output)
+          .bind(6, o.answer);
+      s.bind(7, o.reference).bind(8, o.score).bind(9, static_cast<std::int64_t>(o.extracted));
+      s.bind(10, static_cast<std::int64_t>(o.truncated))
+          .bind(11, o.detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       s.step();
       s.reset();
     }
@@ -158,13 +210,31 @@ void ResultStore::add_outcomes(const std::string& task_hash, const std::vector<I
   }
 }
 
-void ResultStore::add_score(std::int64_t run, const TaskKey& task, const std::string& metric, const Accuracy& a, std::int64_t n) {
-  Statement s(db_,
-              "INSERT OR REPLACE INTO scores (run_id, task_hash, dataset, metric, value, ci_low, ci_high, items, version) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              path_);
-  s.bind(1, run).bind(2, task.hash).bind(3, task.dataset).bind(4, metric).bind(5, a.value).bind(6, a.ci_low);
-  s.bind(7, a.ci_high).bind(8, n).bind(9, task.hash.substr(0, 6)).step();
+void ResultStore::set_scores(std::int64_t run, const TaskKey& task, const std::vector<MetricScore>& scores) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement s(db_,
+                "INSERT OR REPLACE INTO scores (run_id, task_hash, dataset, mode, dimension, metric, value, ci_low, "
+                "ci_high, items, "
+                "version, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                path_);
+    for (const auto& m : scores) {
+      s.bind(1, run)
+          .bind(2, task.hash)
+          .bind(3, task.dataset)
+          .bind(4, task.mode)
+          .bind(5, task.dimension)
+          .bind(6, m.metric);
+      s.bind(7, m.value).bind(8, m.ci_low).bind(9, m.ci_high).bind(10, m.samples).bind(11, task.version);
+      s.bind(12, static_cast<std::int64_t>(m.metric == task.metric));
+      s.step();
+      s.reset();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 }  // namespace sextant::harness

@@ -1,24 +1,32 @@
-// The result store: one SQLite database per work directory holding runs, tasks, samples and scores.
+// The result store: one SQLite database per work directory holding runs, models, tasks,
+// samples and scores (the layout is in result_store.cpp).
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "harness/eval/multiple_choice_eval.hpp"
+#include "harness/eval/sample_outcome.hpp"
+#include "harness/eval/task_scores.hpp"
 
 struct sqlite3;
 
 namespace sextant::harness {
 
 // What makes two evaluations comparable: a task is identified by the hash of its model,
-// data, prompt form and metric version; samples are stored per task and item.
+// data, mode config, chat setting and metric version; samples are stored per task and item.
 struct TaskKey {
-  std::string hash;       // 16 hex digits
+  std::string hash;  // 16 hex digits
   std::string dataset;
+  std::string mode;
   std::string dimension;
   std::string model_identity;
+  std::string version;  // short hash of the dataset mode's config alone (OpenCompass's "version")
+  std::string metric;   // the headline metric
+};
+
+struct RunInfo {
+  std::string model_name, model_path, model_identity, command, suite;
 };
 
 class ResultStore {
@@ -31,15 +39,16 @@ class ResultStore {
 
   const std::string& path() const { return path_; }
 
-  std::int64_t begin_run(const std::string& model, const std::string& model_identity, const std::string& command);
+  std::int64_t begin_run(const RunInfo& run);
   void finish_run(std::int64_t run);
-  void register_task(const TaskKey& task);
+  void register_task(const TaskKey& task, const std::string& config_json);
 
   // The outcomes stored for a task (any order).
-  std::vector<ItemOutcome> outcomes(const std::string& task_hash);
+  std::vector<SampleOutcome> outcomes(const std::string& task_hash);
   // Stores a chunk of outcomes in one transaction: all of them or none.
-  void add_outcomes(const std::string& task_hash, const std::vector<ItemOutcome>& outcomes);
-  void add_score(std::int64_t run, const TaskKey& task, const std::string& metric, const Accuracy& a, std::int64_t n);
+  void add_outcomes(const std::string& task_hash, const std::vector<SampleOutcome>& outcomes);
+  // Replaces this run's scores of the task in one transaction.
+  void set_scores(std::int64_t run, const TaskKey& task, const std::vector<MetricScore>& scores);
 
  private:
   void exec(const std::string& sql);

@@ -27,13 +27,13 @@ llama_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 llama_acc=$(grep -E "^[0-9]+\s+[0-9.]+" "$work/llama.out" | tail -n 1 | awk '{print $2}' | tr -d '%')
 
 start=$(date +%s.%N)
-"$sextant" eval --model "$model" --data-dir "$work/data" --datasets hellaswag --threads 2 --json > "$work/sextant.json" \
+"$sextant" eval --model "$model" --data-dir "$work/data" --datasets hellaswag --chat off --threads 2 --json > "$work/sextant.json" \
   2> "$work/sextant.err"
 sextant_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 
 python3 - "$work/sextant.json" "$llama_acc" "$llama_seconds" "$sextant_seconds" "$n" <<'PY'
 import json, sys
-s = json.load(open(sys.argv[1]))["datasets"]["hellaswag"]
+s = json.load(open(sys.argv[1]))["tasks"][0]["metrics"]
 llama, t_llama, t_sextant, n = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 ours = 100 * s["acc_token_mean"]["value"]
 print(f"HellaSwag, first {n} tasks, mean log-prob per token:")

@@ -41,12 +41,12 @@ fi
 
 python3 - "$work/straight.json" "$work/resumed.json" "$(count "$work/killed")" "$at_kill" <<'PY'
 import json, sys
-a = json.load(open(sys.argv[1]))["datasets"]["arc_easy"]
-b = json.load(open(sys.argv[2]))["datasets"]["arc_easy"]
+def task(path):
+    t = json.load(open(path))["tasks"][0]
+    return {k: t[k] for k in ("dataset", "mode", "task_hash", "version", "samples", "metrics")}
+a, b = task(sys.argv[1]), task(sys.argv[2])
 stored, at_kill = int(sys.argv[3]), int(sys.argv[4])
-for d in (a, b):
-    d.pop("seconds")
-if a != b or stored != 160:
+if a != b or stored != 160 or a["samples"] != 160:
     print(f"FAILED: straight {a}\nresumed {b}\nstored samples {stored}")
     sys.exit(1)
 print(f"resumed after SIGKILL at {at_kill}/160 samples: scores identical, 160 samples stored")

@@ -1,0 +1,85 @@
+// A dataset as configuration (configs/datasets/*.json): where its rows are, which capability
+// dimension it measures, how the right answer is found, and one prompt form per mode.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datasets/source_spec.hpp"
+
+namespace sextant::harness {
+
+// The three ways of asking the model (lm-evaluation-harness's request kinds, as used here).
+enum class Inferencer {
+  Ppl,     // multiple choice: every choice scored as a continuation of the prompt
+  Target,  // one gold continuation scored: greedy-match accuracy and perplexity (LAMBADA)
+  Gen,     // free generation, an answer extracted and compared with the references
+};
+const char* inferencer_name(Inferencer i);
+
+// How a row names its right choice.
+struct GoldSpec {
+  enum class Kind { Label, Index, Text } kind = Kind::Index;
+  std::string field;         // the row field holding the answer
+  std::string labels_field;  // Label: a list field of labels ("question.choices[].label") ...
+  std::string labels;        // ... or literal letters ("ABCD")
+  int base = 0;              // Index: the number of the first choice (1 in WinoGrande)
+};
+
+struct ModeConfig {
+  std::string name;  // zero-shot, few-shot, cot, ...
+  Inferencer inferencer = Inferencer::Ppl;
+  std::string preamble;  // once before the exemplars, from the item's fields ("The following are ...")
+  std::string prompt;    // the question, from an item's (or an exemplar's) fields
+  std::string answer;    // an exemplar's answer after its prompt (few-shot); may use {gold_choice}, {gold_label}
+  std::string separator = "\n\n";  // between exemplars, and before the question
+  // Ppl: the choices are a list field or literal texts; each continuation is rendered from
+  // `choice` with {choice} (its text), {label} (A, B, ...) and the row's fields. A prompt
+  // that reads {choice} gives each choice its own context (WinoGrande's partial scoring).
+  std::string choices_field;
+  std::vector<std::string> choice_texts;
+  std::string choice = " {choice}";
+  // Target: the continuation scored.
+  std::string target;
+  // Few-shot.
+  int shots = 0;
+  std::string retriever = "fixed";  // fixed, random, bm25
+  std::string group_by;             // exemplars only from rows with the same value (MMLU subject)
+  std::uint64_t seed = 1234;
+  // Gen.
+  int max_tokens = 64;
+  std::vector<std::string> stop;
+  std::string extractor;  // answer post-processor (datasets/answer_extraction.hpp); empty: the whole output, trimmed
+  std::string reference;  // a template giving the one reference ...
+  std::string references_field;  // ... or a field holding several (any counts)
+  std::string program;           // pass@k: the program to run, with {completion} and the row's fields
+  int samples = 1;               // > 1: self-consistency, majority vote over the extracted answers
+  double temperature = 0.0;
+  double top_p = 1.0;
+  std::string metric;       // headline metric of this mode
+  std::string config_json;  // the mode's config as written, canonical (for the task hash)
+};
+
+struct DatasetConfig {
+  std::string name;       // short name users know: mmlu, arc_easy, gsm8k, ...
+  std::string dimension;  // Exam, Language, Knowledge, Understanding, Reasoning
+  std::string description;
+  std::string config_path;
+  datasets::SourceSpec test;                     // the split scored
+  std::optional<datasets::SourceSpec> examples;  // where few-shot exemplars come from
+  std::optional<GoldSpec> gold;                  // needed by ppl modes and {gold_*} fields
+  std::map<std::string, ModeConfig> modes;
+  std::vector<std::string> default_modes;  // what --suite-less runs use
+  std::string common_json;                 // the config without its modes and descriptions, canonical (for task hashes)
+
+  const ModeConfig& mode(const std::string& name) const;  // throws listing the modes it has
+};
+
+// Reads and checks a dataset config; errors name the file and field.
+DatasetConfig load_dataset_config(const std::string& path);
+
+inline constexpr const char* kDimensions[] = {"Exam", "Language", "Knowledge", "Understanding", "Reasoning"};
+
+}  // namespace sextant::harness

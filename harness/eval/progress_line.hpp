@@ -1,0 +1,25 @@
+// One progress line per running task: done/total, items/s and ETA, redrawn in place on a
+// terminal and printed every few seconds otherwise (logs stay readable).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace sextant::harness {
+
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::string name);
+  // `done` counts this run's work only, so the rate is honest after a resume; `base` is what
+  // the store already held.
+  void update(std::int64_t done, std::int64_t total, std::int64_t base = 0);
+
+ private:
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+  bool tty_;
+  double last_ = -1e9;
+};
+
+}  // namespace sextant::harness

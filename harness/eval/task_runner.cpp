@@ -1,0 +1,164 @@
+// Running one task end to end, resuming from the store.
+#include "harness/eval/task_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "core/content_hash.hpp"
+#include "core/error.hpp"
+#include "datasets/source_spec.hpp"
+#include "harness/eval/inference.hpp"
+#include "harness/eval/progress_line.hpp"
+#include "harness/eval/sample_builder.hpp"
+#include "harness/eval/task_identity.hpp"
+
+namespace sextant::harness {
+
+namespace {
+
+std::string data_identity_of(const std::vector<std::string>& files) {
+  ContentHash h;
+  for (const auto& f : files) h.add(std::filesystem::path(f).filename().string()).add(data_identity(f));
+  return h.hex();
+}
+
+// The silent failures users of other harnesses report, named per dataset.
+void add_warnings(TaskResult& r, const ModeConfig& mode, const runtime::Tokenizer& tok,
+                  const std::vector<PromptedSample>& samples, bool chat) {
+  const std::string name = r.key.dataset + ":" + r.key.mode;
+  for (const auto& m : r.scores) {
+    if (m.metric == "extraction_rate" && m.value < 0.9)
+      r.warnings.push_back(
+          fmt::format("{}: the answer was extracted from only {:.1f}% of the outputs", name, 100 * m.value));
+    if (m.metric == "truncation_rate" && m.value > 0)
+      r.warnings.push_back(fmt::format("{}: {:.1f}% of the prompts were cut to fit the context", name, 100 * m.value));
+    if (m.metric == "cutoff_rate" && m.value > 0.2)
+      r.warnings.push_back(fmt::format("{}: {:.1f}% of the generations hit max_tokens ({}) before a stop", name,
+                                       100 * m.value, mode.max_tokens));
+  }
+  if (!samples.empty() && tok.bos() >= 0) {
+    const auto ids = tok.encode(samples.front().prompt, tok.adds_bos(), chat);
+    if (ids.size() >= 2 && ids[0] == tok.bos() && ids[1] == tok.bos())
+      r.warnings.push_back(fmt::format(
+          "{}: the prompt starts with two BOS tokens (the template writes one, the tokenizer adds one)", name));
+  }
+}
+
+}  // namespace
+
+TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t run, const DatasetConfig& dataset,
+                    const ModeConfig& mode, const TaskOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  TaskResult result;
+  result.key.dataset = dataset.name;
+  result.key.mode = mode.name;
+  result.key.dimension = dataset.dimension;
+  result.key.model_identity = options.model_identity;
+  result.key.metric = mode.metric;
+  const std::string identity_json = dataset.common_json + "|" + mode.config_json;
+  result.key.version = config_version(dataset.name, identity_json, options.chat);
+
+  std::vector<std::string> files = datasets::source_files(dataset.test, options.data_dir);
+  if (files.empty()) {
+    result.skipped =
+        fmt::format("no test file under {} ({})", options.data_dir,
+                    dataset.test.paths.empty() ? dataset.test.text_files.begin()->second : dataset.test.paths.front());
+    return result;
+  }
+  if (mode.shots > 0) {
+    const auto example_files = datasets::source_files(*dataset.examples, options.data_dir);
+    if (example_files.empty()) {
+      result.skipped = fmt::format("no exemplar file under {}", options.data_dir);
+      return result;
+    }
+    files.insert(files.end(), example_files.begin(), example_files.end());
+  }
+
+  datasets::BadRows bad(options.skip_bad_rows);
+  std::vector<datasets::Record> rows = datasets::load_records(dataset.test, options.data_dir, bad);
+  if (options.limit > 0 && static_cast<std::int64_t>(rows.size()) > options.limit)
+    rows.resize(static_cast<std::size_t>(options.limit));
+  std::vector<datasets::Record> examples;
+  if (mode.shots > 0) examples = datasets::load_records(*dataset.examples, options.data_dir, bad);
+
+  std::optional<runtime::ChatTemplate> chat;
+  if (options.chat) chat = runtime::chat_template_for(engine.model());
+  const SampleBuilder builder(dataset, mode, std::move(examples), chat);
+  std::vector<PromptedSample> samples;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto s = builder.build(rows[i], static_cast<std::int64_t>(i), bad);
+    if (s) samples.push_back(std::move(*s));
+  }
+  result.bad_rows = bad.count();
+  for (const auto& e : bad.examples()) result.warnings.push_back("skipped bad row: " + e);
+
+  result.key.hash =
+      task_hash(options.model_identity, dataset.name, identity_json, data_identity_of(files), options.chat);
+  store.register_task(result.key, identity_json);
+
+  // Resume: what the store holds for this task is not computed again.
+  std::vector<bool> have(rows.size(), false);
+  std::vector<SampleOutcome> outcomes;
+  for (auto& o : store.outcomes(result.key.hash)) {
+    if (o.index < 0 || o.index >= static_cast<std::int64_t>(rows.size())) continue;
+    have[static_cast<std::size_t>(o.index)] = true;
+    outcomes.push_back(std::move(o));
+  }
+  std::vector<PromptedSample> first;  // for the prompt checks
+  if (!samples.empty()) first.push_back(samples.front());
+  std::vector<PromptedSample> todo;
+  std::int64_t wanted = 0;
+  for (auto& s : samples) {
+    ++wanted;
+    if (!have[static_cast<std::size_t>(s.index)]) todo.push_back(std::move(s));
+  }
+  // The stored outcomes of rows now skipped as bad do not count.
+  std::vector<bool> in_samples(rows.size(), false);
+  for (const auto& s : samples) in_samples[static_cast<std::size_t>(s.index)] = true;
+  outcomes.erase(std::remove_if(outcomes.begin(), outcomes.end(),
+                                [&](const SampleOutcome& o) { return !in_samples[static_cast<std::size_t>(o.index)]; }),
+                 outcomes.end());
+  result.reused = static_cast<std::int64_t>(outcomes.size());
+
+  ProgressLine line(dataset.name + ":" + mode.name);
+  std::int64_t done = 0;
+  const OutcomeSink sink = [&](const std::vector<SampleOutcome>& chunk) {
+    store.add_outcomes(result.key.hash, chunk);
+    outcomes.insert(outcomes.end(), chunk.begin(), chunk.end());
+    done += static_cast<std::int64_t>(chunk.size());
+    line.update(done, wanted, result.reused);
+  };
+  if (!todo.empty()) {
+    switch (mode.inferencer) {
+      case Inferencer::Ppl:
+        run_ppl(engine, mode, todo, sink);
+        break;
+      case Inferencer::Target:
+        run_target(engine, mode, todo, sink);
+        break;
+      case Inferencer::Gen:
+        run_gen(engine, mode, todo, sink);
+        break;
+    }
+  } else {
+    line.update(0, wanted, result.reused);
+  }
+  std::sort(outcomes.begin(), outcomes.end(),
+            [](const SampleOutcome& a, const SampleOutcome& b) { return a.index < b.index; });
+  result.samples = static_cast<std::int64_t>(outcomes.size());
+  if (outcomes.empty()) {
+    result.skipped = "no sample could be built";
+    return result;
+  }
+  result.scores = task_scores(mode, outcomes);
+  store.set_scores(run, result.key, result.scores);
+  add_warnings(result, mode, engine.model().tokenizer(), first, options.chat);
+  result.outcomes = std::move(outcomes);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace sextant::harness

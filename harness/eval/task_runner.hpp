@@ -1,0 +1,43 @@
+// Running one task (a dataset in one mode on the loaded model): rows loaded, samples built,
+// what the store lacks computed and stored chunk by chunk, scores aggregated.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/config/dataset_config.hpp"
+#include "harness/eval/task_scores.hpp"
+#include "harness/store/result_store.hpp"
+#include "runtime/engine/engine.hpp"
+#include "runtime/model/chat_template.hpp"
+
+namespace sextant::harness {
+
+struct TaskOptions {
+  std::string data_dir;
+  std::int64_t limit = -1;  // first N rows; -1: all
+  bool skip_bad_rows = false;
+  bool chat = false;  // prompts through the model's chat template
+  std::string model_identity;
+};
+
+struct TaskResult {
+  TaskKey key;
+  std::vector<MetricScore> scores;  // headline first
+  std::int64_t samples = 0;
+  std::int64_t reused = 0;  // samples found in the store
+  std::int64_t bad_rows = 0;
+  double seconds = 0.0;
+  std::vector<std::string> warnings;
+  std::string skipped;                  // why the task did not run ("" when it did)
+  std::vector<SampleOutcome> outcomes;  // in dataset order
+};
+
+// Never throws for missing data (the result says why it skipped); throws for bad configs and
+// (without skip_bad_rows) bad rows.
+TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t run, const DatasetConfig& dataset,
+                    const ModeConfig& mode, const TaskOptions& options);
+
+}  // namespace sextant::harness

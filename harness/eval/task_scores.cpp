@@ -1,0 +1,146 @@
+// Aggregating sample outcomes into scores with confidence intervals.
+#include "harness/eval/task_scores.hpp"
+
+#include <cmath>
+
+#include "metrics/bleu.hpp"
+#include "metrics/chrf.hpp"
+#include "metrics/confidence_interval.hpp"
+
+namespace sextant::harness {
+
+namespace {
+
+// A mean of 0/1 or graded per-sample values with its normal interval, clipped to [0, 1] for
+// rates; one sample has no spread, so its interval is the value itself.
+MetricScore mean_score(const std::string& metric, const std::vector<double>& values) {
+  MetricScore s;
+  s.metric = metric;
+  s.samples = static_cast<std::int64_t>(values.size());
+  if (values.empty()) return s;
+  const auto m = metrics::mean_interval(values);
+  s.value = m.mean;
+  s.ci_low = std::isnan(m.lower) ? m.mean : std::max(0.0, m.lower);
+  s.ci_high = std::isnan(m.upper) ? m.mean : std::min(1.0, m.upper);
+  return s;
+}
+
+MetricScore corpus_score(const std::string& metric, const std::vector<SampleOutcome>& outcomes) {
+  std::vector<std::string> hypotheses;
+  std::vector<std::vector<std::string>> references;
+  for (const auto& o : outcomes) {
+    hypotheses.push_back(o.answer);
+    references.push_back(o.detail.at("references").get<std::vector<std::string>>());
+  }
+  MetricScore s;
+  s.metric = metric;
+  s.samples = static_cast<std::int64_t>(outcomes.size());
+  if (outcomes.empty()) return s;
+  // Resampling sums the per-segment statistics, as sacrebleu's bootstrap does; scores are
+  // reported as fractions (BLEU 23.4 -> 0.234) like every other metric here.
+  metrics::ResampleStatistic statistic;
+  if (metric == "bleu") {
+    std::vector<metrics::BleuStatistics> stats;
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+      stats.push_back(metrics::bleu_statistics(hypotheses[i], references[i]));
+    statistic = [stats](std::span<const std::size_t> idx) {
+      metrics::BleuStatistics sum = stats[idx[0]];
+      for (std::size_t k = 1; k < idx.size(); ++k) sum += stats[idx[k]];
+      return metrics::bleu_from_statistics(sum).score / 100.0;
+    };
+  } else {
+    std::vector<metrics::ChrfStatistics> stats;
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+      stats.push_back(metrics::chrf_statistics(hypotheses[i], references[i]));
+    statistic = [stats](std::span<const std::size_t> idx) {
+      metrics::ChrfStatistics sum = stats[idx[0]];
+      for (std::size_t k = 1; k < idx.size(); ++k) sum += stats[idx[k]];
+      return metrics::chrf_from_statistics(sum) / 100.0;
+    };
+  }
+  const auto b = metrics::bootstrap_interval(outcomes.size(), statistic, {});
+  s.value = b.estimate;
+  s.ci_low = b.lower;
+  s.ci_high = b.upper;
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json ppl_picks(const nlohmann::json& detail) {
+  const auto& lp = detail.at("logprobs");
+  const char* names[] = {"acc", "acc_norm", "acc_norm_nospace", "acc_token_mean"};
+  const char* divisors[] = {nullptr, "chars", "chars_nospace", "tokens"};
+  nlohmann::json picks = nlohmann::json::object();
+  for (int m = 0; m < 4; ++m) {
+    int best = -1;
+    double best_value = 0.0;
+    for (std::size_t c = 0; c < lp.size(); ++c) {
+      double v = lp[c].get<double>();
+      if (divisors[m]) v /= std::max(1.0, detail.at(divisors[m])[c].get<double>());
+      if (best < 0 || v > best_value) {
+        best = static_cast<int>(c);
+        best_value = v;
+      }
+    }
+    picks[names[m]] = best;
+  }
+  return picks;
+}
+
+std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<SampleOutcome>& outcomes) {
+  std::vector<MetricScore> scores;
+  std::vector<double> truncated;
+  for (const auto& o : outcomes) truncated.push_back(o.truncated ? 1.0 : 0.0);
+  switch (mode.inferencer) {
+    case Inferencer::Ppl: {
+      std::vector<std::string> names{mode.metric};
+      for (const char* n : {"acc", "acc_norm", "acc_norm_nospace", "acc_token_mean"})
+        if (n != mode.metric) names.push_back(n);
+      for (const auto& name : names) {
+        std::vector<double> right;
+        for (const auto& o : outcomes)
+          right.push_back(o.detail.at("picked").at(name) == o.detail.at("gold") ? 1.0 : 0.0);
+        scores.push_back(mean_score(name, right));
+      }
+      break;
+    }
+    case Inferencer::Target: {
+      std::vector<double> greedy;
+      double logprob = 0.0, tokens = 0.0;
+      for (const auto& o : outcomes) {
+        greedy.push_back(o.detail.at("greedy").get<bool>() ? 1.0 : 0.0);
+        logprob += o.detail.at("logprob").get<double>();
+        tokens += o.detail.at("tokens").get<double>();
+      }
+      scores.push_back(mean_score("acc", greedy));
+      MetricScore ppl;
+      ppl.metric = "perplexity";
+      ppl.samples = static_cast<std::int64_t>(outcomes.size());
+      ppl.value = ppl.ci_low = ppl.ci_high = tokens > 0 ? std::exp(-logprob / tokens) : 0.0;
+      scores.push_back(ppl);
+      break;
+    }
+    case Inferencer::Gen: {
+      if (mode.metric == "bleu" || mode.metric == "chrf") {
+        scores.push_back(corpus_score(mode.metric, outcomes));
+      } else {
+        std::vector<double> values;
+        for (const auto& o : outcomes) values.push_back(o.score);
+        scores.push_back(mean_score(mode.metric, values));
+      }
+      std::vector<double> extracted, cutoff;
+      for (const auto& o : outcomes) {
+        extracted.push_back(o.extracted ? 1.0 : 0.0);
+        cutoff.push_back(o.detail.value("cutoff", 0.0));
+      }
+      scores.push_back(mean_score("extraction_rate", extracted));
+      scores.push_back(mean_score("cutoff_rate", cutoff));
+      break;
+    }
+  }
+  scores.push_back(mean_score("truncation_rate", truncated));
+  return scores;
+}
+
+}  // namespace sextant::harness

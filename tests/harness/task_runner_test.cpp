@@ -1,0 +1,77 @@
+// A task end to end on the real model: samples scored, stored, and reused on a rerun.
+#include "harness/eval/task_runner.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/config/dataset_config.hpp"
+#include "tests/test_files.hpp"
+#include "tests/test_paths.hpp"
+
+using namespace sextant;
+using namespace sextant::harness;
+
+TEST_CASE("a ppl and a gen task run, store every sample, and a rerun computes nothing again",
+          "[harness][eval][model]") {
+  SEXTANT_REQUIRE_MODEL(path);
+  const auto dir = std::filesystem::temp_directory_path() / "sextant_task_runner";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "data");
+  // Easy items a 135M model gets right, and one whose gold is a deliberately odd choice.
+  std::ofstream(dir / "data" / "tiny.jsonl")
+      << R"({"q": "The capital of France is", "choices": ["Paris", "a banana", "the number seven"], "gold": 0, "next": "Paris"})"
+      << "\n"
+      << R"({"q": "One, two, three, four,", "choices": ["five", "purple", "yesterday"], "gold": 0, "next": "five"})"
+      << "\n"
+      << R"({"q": "The sun rises in the", "choices": ["east", "refrigerator"], "gold": 1, "next": "east"})"
+      << "\n";
+  std::ofstream(dir / "tiny.json") << R"({
+    "name": "tiny", "dimension": "Knowledge",
+    "test": {"format": "jsonl", "path": "tiny.jsonl"},
+    "gold": {"kind": "index", "field": "gold"},
+    "modes": {
+      "zero-shot": {"inferencer": "ppl", "prompt": "{q}", "choices": "choices", "metric": "acc"},
+      "gen": {"inferencer": "gen", "prompt": "{q}", "max_tokens": 4, "stop": [",", "."], "reference": "{next}", "metric": "exact_match"}
+    }})";
+  const DatasetConfig d = load_dataset_config((dir / "tiny.json").string());
+  const auto model = runtime::Model::load(path);
+  runtime::Engine engine(*model, {.threads = 2});
+  ResultStore store((dir / "work").string());
+  const std::int64_t run = store.begin_run({"m", path, "id", "test", ""});
+  TaskOptions options;
+  options.data_dir = (dir / "data").string();
+  options.model_identity = "id";
+
+  const TaskResult ppl = run_task(engine, store, run, d, d.mode("zero-shot"), options);
+  REQUIRE(ppl.skipped.empty());
+  REQUIRE(ppl.outcomes.size() == 3);
+  CHECK(ppl.outcomes[0].answer == "A");
+  CHECK(ppl.outcomes[2].answer == "A");  // "east", while the gold says refrigerator
+  CHECK(ppl.outcomes[2].reference == "B");
+  CHECK(ppl.scores[0].metric == "acc");
+  CHECK(ppl.scores[0].value == Approx(2.0 / 3.0));
+  CHECK(ppl.outcomes[1].detail["tokens"].size() == 3);
+  CHECK(ppl.outcomes[0].prompt_hash.size() == 16);
+
+  const TaskResult gen = run_task(engine, store, run, d, d.mode("gen"), options);
+  REQUIRE(gen.outcomes.size() == 3);
+  CHECK(gen.outcomes[1].answer == "five");
+  CHECK(gen.key.hash != ppl.key.hash);
+  CHECK(gen.key.version != ppl.key.version);
+
+  const auto computed = engine.stats().tokens_computed;
+  const TaskResult again = run_task(engine, store, run, d, d.mode("zero-shot"), options);
+  CHECK(engine.stats().tokens_computed == computed);
+  CHECK(again.reused == 3);
+  CHECK(again.scores[0].value == ppl.scores[0].value);
+  CHECK(again.key.hash == ppl.key.hash);
+
+  // The chat template changes the prompts, so the task (and its version) differ.
+  options.chat = true;
+  const TaskResult chat = run_task(engine, store, run, d, d.mode("zero-shot"), options);
+  CHECK(chat.key.hash != ppl.key.hash);
+  CHECK(chat.key.version != ppl.key.version);
+  CHECK(chat.outcomes[0].prompt.find("<|im_start|>user\nThe capital of France is<|im_end|>") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
