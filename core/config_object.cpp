@@ -81,7 +81,8 @@ std::map<std::string, std::string> ConfigObject::text_map(const std::string& key
 ConfigObject ConfigObject::object(const std::string& key) const { return ConfigObject(raw(key), where(key)); }
 
 void ConfigObject::reject_unknown(std::initializer_list<const char*> known) const {
-  for (const auto& [k, v] : j_.items()) {
+  for (const auto& item : j_.items()) {
+    const std::string& k = item.key();
     if (std::none_of(known.begin(), known.end(), [&](const char* name) { return k == name; })) {
       std::string list;
       for (const char* name : known) list += (list.empty() ? "" : ", ") + std::string(name);
