@@ -1,17 +1,13 @@
 // RFC 4180 CSV parsing over a whole file held in memory.
 #include "datasets/csv_reader.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include "core/error.hpp"
+#include "datasets/data_file.hpp"
 
 namespace sextant::datasets {
 
 std::vector<CsvRecord> read_csv(const std::string& path, char delimiter) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open", path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_data_file(path);
   std::vector<CsvRecord> records;
   CsvRecord record;
   std::string field;

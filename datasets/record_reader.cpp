@@ -1,11 +1,12 @@
 // Reading a source's files in their upstream formats into records.
 #include <fmt/ranges.h>
 
+#include <cctype>
 #include <filesystem>
-#include <fstream>
 
 #include "core/error.hpp"
 #include "datasets/csv_reader.hpp"
+#include "datasets/data_file.hpp"
 #include "datasets/field_path.hpp"
 #include "datasets/source_spec.hpp"
 
@@ -16,24 +17,66 @@ namespace fs = std::filesystem;
 namespace {
 
 std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open", path);
+  const std::string text = read_data_file(path);
   std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     lines.push_back(std::move(line));
+    start = end + 1;
   }
   return lines;
 }
 
 nlohmann::json parse_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("{}: cannot open", path);
+  const std::string text = read_data_file(path);
   try {
-    return nlohmann::json::parse(in);
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     fail("{}: not JSON: {}", path, e.what());
   }
+}
+
+// lm-evaluation-harness's HellaSwag preprocess: " [title]" becomes ". ", other bracketed
+// tags go, double spaces become single.
+std::string hellaswag_clean(std::string text) {
+  const auto b = text.find_first_not_of(" \t\r\n");
+  text = b == std::string::npos ? "" : text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 8, " [title]") == 0) {
+      out += ". ";
+      i += 7;
+    } else {
+      out += text[i];
+    }
+  }
+  std::string no_tags;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto close = out[i] == '[' ? out.find(']', i) : std::string::npos;
+    if (close != std::string::npos)
+      i = close;
+    else
+      no_tags += out[i];
+  }
+  std::string single;
+  for (std::size_t i = 0; i < no_tags.size(); ++i) {
+    single += no_tags[i];
+    if (no_tags.compare(i, 2, "  ") == 0) ++i;
+  }
+  return single;
+}
+
+// Python's str.capitalize() on ASCII: the first letter upper case, the rest lower.
+std::string capitalize(std::string s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) s[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
+  }
+  return s;
 }
 
 class Reader {
@@ -172,6 +215,29 @@ class Reader {
     }
   }
 
+  void read_hellaswag_jsonl(const std::string& file) {
+    const auto lines = read_lines(file);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].empty()) continue;
+      const std::string origin = fmt::format("{}:{}", file, i + 1);
+      try {
+        const auto doc = nlohmann::json::parse(lines[i]);
+        const std::string ctx =
+            doc.at("ctx_a").get<std::string>() + " " + capitalize(doc.at("ctx_b").get<std::string>());
+        nlohmann::json endings = nlohmann::json::array();
+        for (const auto& e : doc.at("endings")) endings.push_back(hellaswag_clean(e.get<std::string>()));
+        const auto& label = doc.at("label");
+        const int gold = label.is_string() ? std::stoi(label.get<std::string>()) : label.get<int>();
+        add(nlohmann::json{{"context", hellaswag_clean(doc.at("activity_label").get<std::string>() + ": " + ctx)},
+                           {"label", gold},
+                           {"endings", endings}},
+            origin, file);
+      } catch (const std::exception& e) {
+        bad_.report(origin + ": not a HellaSwag row (activity_label, ctx_a, ctx_b, endings, label): " + e.what());
+      }
+    }
+  }
+
   void read_c3(const std::string& file) {
     const nlohmann::json doc = parse_json_file(file);
     if (!doc.is_array()) fail("{}: expected a JSON array of C3 documents", file);
@@ -224,6 +290,9 @@ std::vector<Record> load_records(const SourceSpec& spec, const std::string& data
     switch (spec.format) {
       case SourceFormat::Jsonl:
         reader.read_jsonl(file);
+        break;
+      case SourceFormat::HellaswagJsonl:
+        reader.read_hellaswag_jsonl(file);
         break;
       case SourceFormat::Json:
         reader.read_json(file);

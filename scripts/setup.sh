@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ clang ccache pkg-config nlohmann-json3-dev libfmt-dev libboost-dev libsqlite3-dev sqlite3 catch2
-  python3 python3-pip unzip)
+  zlib1g-dev python3 python3-pip unzip curl)
 
 missing=()
 for p in "${packages[@]}"; do

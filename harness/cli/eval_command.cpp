@@ -161,6 +161,9 @@ int eval_command(const std::vector<std::string>& argv) {
     return 0;
   }
   print_summary_table(std::cout, run);
+  if (!run.skipped.empty())
+    std::cout << fmt::format("(scripts/fetch-data.sh {} fetches the missing benchmark files from upstream)\n",
+                             options.data_dir);
   std::cout << fmt::format("results: {}\nsamples: {}\nstore:   {}\n", files[0], files[1], store.path());
   std::cerr << fmt::format("[{:.1f} s]\n", run.seconds);
   return 0;

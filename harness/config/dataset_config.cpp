@@ -133,6 +133,22 @@ const ModeConfig& DatasetConfig::mode(const std::string& mode_name) const {
   throw UsageError(fmt::format("dataset {} has no mode \"{}\" (it has: {})", name, mode_name, known));
 }
 
+const datasets::SourceSpec* DatasetConfig::test_source(const std::string& data_dir) const {
+  for (const auto& t : tests)
+    if (!datasets::source_files(t, data_dir).empty()) return &t;
+  return nullptr;
+}
+
+std::string DatasetConfig::test_locations(const std::string& data_dir) const {
+  std::string out;
+  for (const auto& t : tests) {
+    for (const auto& p : t.paths) out += (out.empty() ? "" : ", ") + (std::filesystem::path(data_dir) / p).string();
+    for (const auto& [field, p] : t.text_files)
+      out += (out.empty() ? "" : ", ") + (std::filesystem::path(data_dir) / p).string();
+  }
+  return out;
+}
+
 DatasetConfig load_dataset_config(const std::string& path) {
   const nlohmann::json j = read_json_config(path);
   const ConfigObject o(j, path);
@@ -147,7 +163,13 @@ DatasetConfig load_dataset_config(const std::string& path) {
     fail("{}: \"{}\" is not one of Exam, Language, Knowledge, Understanding, Reasoning", o.where("dimension"),
          d.dimension);
   d.description = o.text_or("description", "");
-  d.test = datasets::parse_source_spec(o.raw("test"), o.where("test"));
+  if (o.raw("test").is_array()) {
+    for (std::size_t i = 0; i < o.raw("test").size(); ++i)
+      d.tests.push_back(datasets::parse_source_spec(o.raw("test")[i], fmt::format("{}[{}]", o.where("test"), i)));
+  } else {
+    d.tests.push_back(datasets::parse_source_spec(o.raw("test"), o.where("test")));
+  }
+  if (d.tests.empty()) fail("{}: no source", o.where("test"));
   if (o.has("examples")) d.examples = datasets::parse_source_spec(o.raw("examples"), o.where("examples"));
   if (o.has("gold")) d.gold = parse_gold(o.object("gold"));
   const ConfigObject modes = o.object("modes");

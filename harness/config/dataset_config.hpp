@@ -67,7 +67,9 @@ struct DatasetConfig {
   std::string dimension;  // Exam, Language, Knowledge, Understanding, Reasoning
   std::string description;
   std::string config_path;
-  datasets::SourceSpec test;                     // the split scored
+  // The split scored: one source, or alternatives in order of preference (the same rows in
+  // another upstream form, e.g. HellaSwag as llama.cpp's text or as the original JSONL).
+  std::vector<datasets::SourceSpec> tests;
   std::optional<datasets::SourceSpec> examples;  // where few-shot exemplars come from
   std::optional<GoldSpec> gold;                  // needed by ppl modes and {gold_*} fields
   std::map<std::string, ModeConfig> modes;
@@ -75,6 +77,10 @@ struct DatasetConfig {
   std::string common_json;                 // the config without its modes and descriptions, canonical (for task hashes)
 
   const ModeConfig& mode(const std::string& name) const;  // throws listing the modes it has
+  // The first test source whose files exist under data_dir, or null.
+  const datasets::SourceSpec* test_source(const std::string& data_dir) const;
+  // Where the test files were looked for, for "skipped" messages.
+  std::string test_locations(const std::string& data_dir) const;
 };
 
 // Reads and checks a dataset config; errors name the file and field.

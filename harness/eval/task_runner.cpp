@@ -61,13 +61,12 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
   const std::string identity_json = dataset.common_json + "|" + mode.config_json;
   result.key.version = config_version(dataset.name, identity_json, options.chat);
 
-  std::vector<std::string> files = datasets::source_files(dataset.test, options.data_dir);
-  if (files.empty()) {
-    result.skipped =
-        fmt::format("no test file under {} ({})", options.data_dir,
-                    dataset.test.paths.empty() ? dataset.test.text_files.begin()->second : dataset.test.paths.front());
+  const datasets::SourceSpec* test = dataset.test_source(options.data_dir);
+  if (!test) {
+    result.skipped = fmt::format("not found: {}", dataset.test_locations(options.data_dir));
     return result;
   }
+  std::vector<std::string> files = datasets::source_files(*test, options.data_dir);
   if (mode.shots > 0) {
     const auto example_files = datasets::source_files(*dataset.examples, options.data_dir);
     if (example_files.empty()) {
@@ -78,7 +77,7 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
   }
 
   datasets::BadRows bad(options.skip_bad_rows);
-  std::vector<datasets::Record> rows = datasets::load_records(dataset.test, options.data_dir, bad);
+  std::vector<datasets::Record> rows = datasets::load_records(*test, options.data_dir, bad);
   if (options.limit > 0 && static_cast<std::int64_t>(rows.size()) > options.limit)
     rows.resize(static_cast<std::size_t>(options.limit));
   std::vector<datasets::Record> examples;

@@ -1,5 +1,7 @@
 // Reading benchmark rows: CSV quoting, field paths, every source format, bad rows, and the
 // real files' published row counts (from the shared datasets' manifest).
+#include <zlib.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -136,6 +138,33 @@ TEST_CASE("text, aligned text, hellaswag text and c3 sources", "[datasets]") {
   CHECK(c3[1].fields["id"] == "d-1-1");
 }
 
+TEST_CASE("upstream HellaSwag JSONL gets lm-evaluation-harness's preprocessing", "[datasets]") {
+  const auto dir = temp_dir("sextant_hellaswag");
+  // Expected values from lm-eval's hellaswag utils.preprocess (strip; " [title]" -> ". ";
+  // drop "[...]"; "  " -> " ") and ctx_a + " " + ctx_b.capitalize(), run in Python.
+  std::ofstream(dir + "/val.jsonl")
+      << R"({"activity_label": "Personal Care and Style", "ctx_a": "[header] How to dye your hair [title] Pick a color. ", "ctx_b": "ON and ON", )"
+      << R"("endings": [" [substeps] Mix it   well [title] now", "b", "c", "d"], "label": "2"})"
+      << "\n";
+  const auto rows = load({{"format", "hellaswag_jsonl"}, {"path", "val.jsonl"}}, dir);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].fields["context"] == "Personal Care and Style: How to dye your hair. Pick a color. On and on");
+  CHECK(rows[0].fields["endings"][0] == " Mix it  well. now");
+  CHECK(rows[0].fields["label"] == 2);
+}
+
+TEST_CASE("gzip-compressed files are read as their content", "[datasets]") {
+  const auto dir = temp_dir("sextant_gz");
+  gzFile f = gzopen((dir + "/rows.jsonl.gz").c_str(), "wb");
+  REQUIRE(f);
+  const std::string text = "{\"task_id\": \"HumanEval/0\"}\n{\"task_id\": \"HumanEval/1\"}\n";
+  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(f);
+  const auto rows = load({{"format", "jsonl"}, {"path", "rows.jsonl.gz"}}, dir);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].fields["task_id"] == "HumanEval/1");
+}
+
 TEST_CASE("the shared benchmark files load with their published row counts", "[datasets][data]") {
   SEXTANT_REQUIRE_DATA(data);
   struct Expect {
@@ -157,6 +186,7 @@ TEST_CASE("the shared benchmark files load with their published row counts", "[d
       {{{"format", "text"}, {"path", "lambada/lambada_test_plain_text.txt"}}, 5153},
       {{{"format", "jsonl"}, {"path", "gsm8k/test.jsonl"}}, 1319},
       {{{"format", "jsonl"}, {"path", "humaneval/HumanEval.jsonl"}}, 164},
+      {{{"format", "jsonl"}, {"path", "humaneval/HumanEval.jsonl.gz"}}, 164},
       {{{"format", "jsonl"}, {"path", "winogrande/train_xs.jsonl"}}, 160},
       {{{"format", "text"}, {"files", {{"s", "flores200/dev/eng_Latn.dev"}, {"t", "flores200/dev/zho_Hans.dev"}}}},
        997},

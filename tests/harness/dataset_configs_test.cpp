@@ -22,7 +22,7 @@ std::vector<PromptedSample> build(const ConfigCatalog& catalog, const std::strin
   const DatasetConfig d = catalog.dataset(name);
   const ModeConfig& mode = d.mode(mode_name);
   datasets::BadRows bad;
-  auto rows = datasets::load_records(d.test, data, bad);
+  auto rows = datasets::load_records(*d.test_source(data), data, bad);
   std::vector<datasets::Record> examples;
   if (mode.shots > 0) examples = datasets::load_records(*d.examples, data, bad);
   std::optional<runtime::ChatTemplate> tmpl;
