@@ -87,6 +87,8 @@ int eval_command(const std::vector<std::string>& argv) {
           "auto")
       .option("work-dir", "DIR", "where the result store (sextant.db) and the run files go", "sextant-work")
       .option("threads", "N", "threads to use (default: all cores)")
+      .flag("circular",
+            "multiple choice also with the options rotated: a question counts only when every rotation is right")
       .flag("skip-bad-rows", "count and skip malformed rows instead of stopping at the first")
       .flag("json", "print results.json to stdout instead of the table");
   if (!args.parse(argv)) return 0;
@@ -125,6 +127,7 @@ int eval_command(const std::vector<std::string>& argv) {
   options.limit = limit;
   options.skip_bad_rows = args.flag_set("skip-bad-rows");
   options.chat = chat;
+  options.circular = args.flag_set("circular");
   options.model_identity = run.model_identity;
 
   std::cerr << fmt::format("run {}: {} task(s) on {}{}; store {}\n", run.run_id, tasks.size(), run.model_name,
@@ -136,7 +139,10 @@ int eval_command(const std::vector<std::string>& argv) {
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& t : tasks) {
     const DatasetConfig dataset = catalog.dataset(t.dataset);
-    TaskResult r = run_task(engine, store, run.run_id, dataset, dataset.mode(t.mode), options);
+    const ModeConfig& mode = dataset.mode(t.mode);
+    TaskOptions task_options = options;
+    task_options.circular = options.circular && !mode.rotate.empty();  // only where the options can rotate
+    TaskResult r = run_task(engine, store, run.run_id, dataset, mode, task_options);
     if (!r.skipped.empty()) {
       std::cerr << fmt::format("skipped {}:{}: {}\n", t.dataset, t.mode, r.skipped);
       run.skipped.emplace_back(t.dataset + ":" + t.mode, r.skipped);

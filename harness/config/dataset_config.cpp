@@ -50,7 +50,7 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
   o.reject_unknown({"inferencer", "preamble",    "prompt",    "answer",    "separator",  "choices",
                     "choice",     "target",      "shots",     "retriever", "group_by",   "seed",
                     "max_tokens", "stop",        "extractor", "reference", "references", "program",
-                    "samples",    "temperature", "top_p",     "metric"});
+                    "samples",    "temperature", "top_p",     "metric",    "rotate"});
   ModeConfig m;
   m.name = name;
   m.inferencer = parse_inferencer(o.text("inferencer"), o.where("inferencer"));
@@ -77,6 +77,7 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
       else
         m.choice_texts = o.texts("choices");
       m.choice = o.text_or("choice", m.choice);
+      if (o.has("rotate")) m.rotate = o.texts("rotate");
       break;
     case Inferencer::Target:
       m.target = o.text("target");
@@ -107,7 +108,10 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
     if (m.metric != "pass@1" && m.reference.empty() && m.references_field.empty())
       fail("{}: needs \"reference\" (a template) or \"references\" (a list field)", o.where());
   }
-  m.config_json = o.json().dump();
+  // "rotate" changes nothing unless --circular, which the task identity records itself.
+  nlohmann::json identity = o.json();
+  identity.erase("rotate");
+  m.config_json = identity.dump();
   return m;
 }
 

@@ -41,6 +41,10 @@ struct ModeConfig {
   std::string choices_field;
   std::vector<std::string> choice_texts;
   std::string choice = " {choice}";
+  // Circular evaluation (--circular): the options rotated, so that a question counts only
+  // when every rotation is answered right (OpenCompass's CircularEval). One name: a list
+  // field; several: fields whose values rotate among themselves (MMLU's A, B, C, D).
+  std::vector<std::string> rotate;
   // Target: the continuation scored.
   std::string target;
   // Few-shot.

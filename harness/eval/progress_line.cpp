@@ -21,7 +21,9 @@ void ProgressLine::update(std::int64_t done, std::int64_t total, std::int64_t ba
   const int width = 20;
   const int filled = total > 0 ? static_cast<int>(width * (base + done) / total) : width;
   std::string bar;
-  if (tty_) bar = fmt::format("[{}{}] ", std::string(static_cast<std::size_t>(filled), '#'), std::string(static_cast<std::size_t>(width - filled), '.'));
+  if (tty_)
+    bar = fmt::format("[{}{}] ", std::string(static_cast<std::size_t>(filled), '#'),
+                      std::string(static_cast<std::size_t>(width - filled), '.'));
   const std::string line = fmt::format("{}{:<28} {}{:>6}/{:<6} {:7.1f} items/s  ETA {:5.0f} s", tty_ ? "\r" : "", name_,
                                        bar, base + done, total, rate, eta);
   std::fputs(line.c_str(), stderr);

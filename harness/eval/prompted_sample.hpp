@@ -10,8 +10,13 @@
 
 namespace sextant::harness {
 
+// Circular evaluation stores rotation r of row i under the key i * kCircularStride + r.
+inline constexpr std::int64_t kCircularStride = 64;
+
 struct PromptedSample {
-  std::int64_t index = 0;   // position in the dataset's test rows
+  std::int64_t index =
+      0;                 // the store's key: the row's position (times kCircularStride plus the rotation when circular)
+  std::int64_t row = 0;  // position in the dataset's test rows
   datasets::Record record;  // the row, for templates applied after generation (pass@k programs)
   std::string prompt;       // the full prompt text (Ppl: the first choice's context)
   bool chat = false;        // the prompt went through a chat template: its special tokens are parsed

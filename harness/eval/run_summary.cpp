@@ -38,7 +38,7 @@ DimensionScores summarize_dimensions(const std::vector<TaskResult>& tasks) {
 
 void print_summary_table(std::ostream& out, const RunSummary& run) {
   const DimensionScores dims = summarize_dimensions(run.tasks);
-  out << fmt::format("{:<14} {:<20} {:<10} {:<7} {:<17} {:>7} {:>15} {:>7}\n", "dimension", "dataset", "mode",
+  out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7} {:>15} {:>7}\n", "dimension", "dataset", "mode",
                      "version", "metric", "score", "95% interval", "n");
   for (const char* dim : kDimensions) {
     bool any = false;
@@ -48,15 +48,15 @@ void print_summary_table(std::ostream& out, const RunSummary& run) {
       const MetricScore& m = t.scores.front();
       const std::string interval =
           m.metric == "perplexity" ? "" : fmt::format("[{:.1f}, {:.1f}]", 100 * m.ci_low, 100 * m.ci_high);
-      out << fmt::format("{:<14} {:<20} {:<10} {:<7} {:<17} {:>7} {:>15} {:>7}\n", dim, t.key.dataset, t.key.mode,
-                         t.key.version, m.metric, show(m), interval, t.samples);
+      out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7} {:>15} {:>7}\n", dim, t.key.dataset, t.key.mode,
+                         t.key.version, m.metric, show(m), interval, m.samples);
     }
     if (any)
-      out << fmt::format("{:<14} {:<20} {:<10} {:<7} {:<17} {:>7.1f}\n", dim, "(average)", "", "", "",
+      out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7.1f}\n", dim, "(average)", "", "", "",
                          100 * dims.dimensions.at(dim));
   }
   if (!dims.dimensions.empty())
-    out << fmt::format("{:<14} {:<20} {:<10} {:<7} {:<17} {:>7.1f}   ({} of 5 dimensions)\n", "overall", "", "", "", "",
+    out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7.1f}   ({} of 5 dimensions)\n", "overall", "", "", "", "",
                        100 * dims.overall, dims.dimensions.size());
   for (const auto& [task, why] : run.skipped) out << fmt::format("skipped {}: {}\n", task, why);
 }

@@ -22,8 +22,13 @@ bool reads_field(const std::string& tmpl, const std::string& name) {
 }  // namespace
 
 SampleBuilder::SampleBuilder(const DatasetConfig& dataset, const ModeConfig& mode,
-                             std::vector<datasets::Record> examples, std::optional<runtime::ChatTemplate> chat)
-    : dataset_(dataset), mode_(mode), examples_(std::move(examples)), chat_(std::move(chat)) {
+                             std::vector<datasets::Record> examples, std::optional<runtime::ChatTemplate> chat,
+                             bool circular)
+    : dataset_(dataset), mode_(mode), examples_(std::move(examples)), chat_(std::move(chat)), circular_(circular) {
+  if (circular_ && (mode_.inferencer != Inferencer::Ppl || mode_.rotate.empty()))
+    throw UsageError(
+        fmt::format("{}:{}: circular evaluation needs a ppl mode that names the options to rotate (\"rotate\")",
+                    dataset_.name, mode_.name));
   if (mode_.shots == 0) return;
   // Exemplars carry their gold answer as {gold_choice} / {gold_label} for the answer template.
   if (dataset_.gold && mode_.inferencer == Inferencer::Ppl) {
@@ -107,11 +112,47 @@ std::string SampleBuilder::wrap(const std::string& prompt) const {
   return runtime::render_chat(*chat_, {{"user", prompt}}, true);
 }
 
-std::optional<PromptedSample> SampleBuilder::build(const datasets::Record& row, std::int64_t index,
-                                                   datasets::BadRows& bad) const {
+std::vector<PromptedSample> SampleBuilder::build(const datasets::Record& row, std::int64_t index,
+                                                 datasets::BadRows& bad) const {
   try {
+    if (!circular_) return {build_one(row, index)};
+    // Rotation r shows option (i + r) mod n in place i; the gold option moves with it.
+    const bool one_list = mode_.rotate.size() == 1;
+    std::vector<nlohmann::json> options;
+    if (one_list) {
+      for (const auto& v : datasets::field_texts(row, mode_.rotate[0])) options.emplace_back(v);
+    } else {
+      for (const auto& name : mode_.rotate) options.push_back(datasets::field_value(row, name));
+    }
+    const int gold = gold_index(row, choices_of(row));
+    std::vector<PromptedSample> out;
+    for (std::size_t r = 0; r < options.size(); ++r) {
+      datasets::Record rotated = row;
+      nlohmann::json list = nlohmann::json::array();
+      for (std::size_t i = 0; i < options.size(); ++i) {
+        list.push_back(options[(i + r) % options.size()]);
+        if (!one_list) rotated.fields[mode_.rotate[i]] = options[(i + r) % options.size()];
+      }
+      if (one_list) rotated.fields[mode_.rotate[0]] = list;
+      PromptedSample s = build_one(rotated, index);
+      s.gold = static_cast<int>((static_cast<std::size_t>(gold) + options.size() - r) % options.size());
+      s.index = index * kCircularStride + static_cast<std::int64_t>(r);
+      out.push_back(std::move(s));
+    }
+    return out;
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    bad.report(e.what());
+    return {};
+  }
+}
+
+PromptedSample SampleBuilder::build_one(const datasets::Record& row, std::int64_t index) const {
+  {
     PromptedSample s;
     s.index = index;
+    s.row = index;
     s.record = row;
     s.chat = chat_.has_value();
     const bool per_choice_context = reads_field(mode_.prompt, "choice") || reads_field(mode_.prompt, "label");
@@ -154,11 +195,6 @@ std::optional<PromptedSample> SampleBuilder::build(const datasets::Record& row, 
         break;
     }
     return s;
-  } catch (const UsageError&) {
-    throw;
-  } catch (const Error& e) {
-    bad.report(e.what());
-    return std::nullopt;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <unordered_set>
 
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
@@ -54,11 +55,12 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
   const auto start = std::chrono::steady_clock::now();
   TaskResult result;
   result.key.dataset = dataset.name;
-  result.key.mode = mode.name;
+  result.key.mode = options.circular ? mode.name + "+circular" : mode.name;
   result.key.dimension = dataset.dimension;
   result.key.model_identity = options.model_identity;
-  result.key.metric = mode.metric;
-  const std::string identity_json = dataset.common_json + "|" + mode.config_json;
+  result.key.metric = options.circular ? mode.metric + "_circular" : mode.metric;
+  const std::string identity_json =
+      dataset.common_json + "|" + mode.config_json + (options.circular ? "|circular" : "");
   result.key.version = config_version(dataset.name, identity_json, options.chat);
 
   const datasets::SourceSpec* test = dataset.test_source(options.data_dir);
@@ -85,12 +87,10 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
 
   std::optional<runtime::ChatTemplate> chat;
   if (options.chat) chat = runtime::chat_template_for(engine.model());
-  const SampleBuilder builder(dataset, mode, std::move(examples), chat);
+  const SampleBuilder builder(dataset, mode, std::move(examples), chat, options.circular);
   std::vector<PromptedSample> samples;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto s = builder.build(rows[i], static_cast<std::int64_t>(i), bad);
-    if (s) samples.push_back(std::move(*s));
-  }
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (auto& s : builder.build(rows[i], static_cast<std::int64_t>(i), bad)) samples.push_back(std::move(s));
   result.bad_rows = bad.count();
   for (const auto& e : bad.examples()) result.warnings.push_back("skipped bad row: " + e);
 
@@ -98,31 +98,26 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
       task_hash(options.model_identity, dataset.name, identity_json, data_identity_of(files), options.chat);
   store.register_task(result.key, identity_json);
 
-  // Resume: what the store holds for this task is not computed again.
-  std::vector<bool> have(rows.size(), false);
+  // Resume: what the store holds for this task is not computed again. Stored outcomes of
+  // samples not wanted now (beyond --limit, or rows now skipped as bad) do not count.
+  std::unordered_set<std::int64_t> wanted_keys;
+  for (const auto& s : samples) wanted_keys.insert(s.index);
+  std::unordered_set<std::int64_t> have;
   std::vector<SampleOutcome> outcomes;
   for (auto& o : store.outcomes(result.key.hash)) {
-    if (o.index < 0 || o.index >= static_cast<std::int64_t>(rows.size())) continue;
-    have[static_cast<std::size_t>(o.index)] = true;
+    if (!wanted_keys.count(o.index)) continue;
+    have.insert(o.index);
     outcomes.push_back(std::move(o));
   }
   std::vector<PromptedSample> first;  // for the prompt checks
   if (!samples.empty()) first.push_back(samples.front());
+  const auto wanted = static_cast<std::int64_t>(samples.size());
   std::vector<PromptedSample> todo;
-  std::int64_t wanted = 0;
-  for (auto& s : samples) {
-    ++wanted;
-    if (!have[static_cast<std::size_t>(s.index)]) todo.push_back(std::move(s));
-  }
-  // The stored outcomes of rows now skipped as bad do not count.
-  std::vector<bool> in_samples(rows.size(), false);
-  for (const auto& s : samples) in_samples[static_cast<std::size_t>(s.index)] = true;
-  outcomes.erase(std::remove_if(outcomes.begin(), outcomes.end(),
-                                [&](const SampleOutcome& o) { return !in_samples[static_cast<std::size_t>(o.index)]; }),
-                 outcomes.end());
+  for (auto& s : samples)
+    if (!have.count(s.index)) todo.push_back(std::move(s));
   result.reused = static_cast<std::int64_t>(outcomes.size());
 
-  ProgressLine line(dataset.name + ":" + mode.name);
+  ProgressLine line(dataset.name + ":" + result.key.mode);
   std::int64_t done = 0;
   const OutcomeSink sink = [&](const std::vector<SampleOutcome>& chunk) {
     store.add_outcomes(result.key.hash, chunk);
@@ -152,7 +147,7 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
     result.skipped = "no sample could be built";
     return result;
   }
-  result.scores = task_scores(mode, outcomes);
+  result.scores = task_scores(mode, outcomes, options.circular);
   store.set_scores(run, result.key, result.scores);
   add_warnings(result, mode, engine.model().tokenizer(), first, options.chat);
   result.outcomes = std::move(outcomes);

@@ -19,7 +19,8 @@ struct TaskOptions {
   std::string data_dir;
   std::int64_t limit = -1;  // first N rows; -1: all
   bool skip_bad_rows = false;
-  bool chat = false;  // prompts through the model's chat template
+  bool chat = false;      // prompts through the model's chat template
+  bool circular = false;  // multiple choice with every rotation of the options (modes that name "rotate")
   std::string model_identity;
 };
 

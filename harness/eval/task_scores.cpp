@@ -2,7 +2,9 @@
 #include "harness/eval/task_scores.hpp"
 
 #include <cmath>
+#include <map>
 
+#include "harness/eval/prompted_sample.hpp"
 #include "metrics/bleu.hpp"
 #include "metrics/chrf.hpp"
 #include "metrics/confidence_interval.hpp"
@@ -88,8 +90,23 @@ nlohmann::json ppl_picks(const nlohmann::json& detail) {
   return picks;
 }
 
-std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<SampleOutcome>& outcomes) {
+std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<SampleOutcome>& all, bool circular) {
   std::vector<MetricScore> scores;
+  std::vector<SampleOutcome> unrotated;
+  if (circular) {
+    std::map<std::int64_t, bool> every_rotation_right;
+    for (const auto& o : all) {
+      const auto row = o.index / kCircularStride;
+      const bool right = o.detail.at("picked").at(mode.metric) == o.detail.at("gold");
+      auto [it, fresh] = every_rotation_right.emplace(row, right);
+      if (!fresh) it->second = it->second && right;
+      if (o.index % kCircularStride == 0) unrotated.push_back(o);
+    }
+    std::vector<double> values;
+    for (const auto& [row, right] : every_rotation_right) values.push_back(right ? 1.0 : 0.0);
+    scores.push_back(mean_score(mode.metric + "_circular", values));
+  }
+  const std::vector<SampleOutcome>& outcomes = circular ? unrotated : all;
   std::vector<double> truncated;
   for (const auto& o : outcomes) truncated.push_back(o.truncated ? 1.0 : 0.0);
   switch (mode.inferencer) {

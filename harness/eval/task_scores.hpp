@@ -25,6 +25,10 @@ nlohmann::json ppl_picks(const nlohmann::json& detail);
 
 // The headline metric first, then the mode's other metrics, then the rates
 // (extraction_rate, truncation_rate, cutoff_rate for generation; truncation_rate otherwise).
-std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<SampleOutcome>& outcomes);
+// Circular: samples are rotations (keys row * kCircularStride + r); the headline is
+// "<metric>_circular" (a row counts when every rotation is right), the other metrics are
+// those of the unrotated samples.
+std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<SampleOutcome>& outcomes,
+                                     bool circular = false);
 
 }  // namespace sextant::harness

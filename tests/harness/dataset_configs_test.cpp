@@ -18,7 +18,7 @@ namespace {
 ConfigCatalog shipped() { return ConfigCatalog(std::string(SEXTANT_SOURCE_DIR) + "/configs"); }
 
 std::vector<PromptedSample> build(const ConfigCatalog& catalog, const std::string& name, const std::string& mode_name,
-                                  const std::string& data, std::size_t n, bool chat = false) {
+                                  const std::string& data, std::size_t n, bool chat = false, bool circular = false) {
   const DatasetConfig d = catalog.dataset(name);
   const ModeConfig& mode = d.mode(mode_name);
   datasets::BadRows bad;
@@ -27,10 +27,10 @@ std::vector<PromptedSample> build(const ConfigCatalog& catalog, const std::strin
   if (mode.shots > 0) examples = datasets::load_records(*d.examples, data, bad);
   std::optional<runtime::ChatTemplate> tmpl;
   if (chat) tmpl = runtime::chat_template_by_name("chatml");
-  const SampleBuilder builder(d, mode, examples, tmpl);
+  const SampleBuilder builder(d, mode, examples, tmpl, circular);
   std::vector<PromptedSample> out;
   for (std::size_t i = 0; i < std::min(n, rows.size()); ++i)
-    out.push_back(*builder.build(rows[i], static_cast<std::int64_t>(i), bad));
+    for (auto& s : builder.build(rows[i], static_cast<std::int64_t>(i), bad)) out.push_back(std::move(s));
   return out;
 }
 
@@ -110,6 +110,18 @@ TEST_CASE("prompts of the shipped datasets on the real files", "[harness][config
   const std::string end = "over Q.\nA. 0\nB. 4\nC. 2\nD. 6\nAnswer:";
   CHECK(five.prompt.substr(five.prompt.size() - end.size()) == end);
   CHECK(five.continuations == std::vector<std::string>{" A", " B", " C", " D"});
+  // Circular: the options rotate through the letters and the gold letter moves with them.
+  const auto rotations = build(catalog, "mmlu", "few-shot", data, 1, false, true);
+  REQUIRE(rotations.size() == 4);
+  CHECK(rotations[1].prompt.substr(rotations[1].prompt.size() - end.size()) ==
+        "over Q.\nA. 4\nB. 2\nC. 6\nD. 0\nAnswer:");
+  CHECK(rotations[0].gold == 1);
+  CHECK(rotations[1].gold == 0);
+  CHECK(rotations[2].gold == 3);
+  CHECK(rotations[3].index == 3);
+  CHECK(rotations[0].prompt.substr(0, rotations[0].prompt.size() - end.size()) ==
+        rotations[3].prompt.substr(0, rotations[3].prompt.size() - end.size()));  // the exemplars stay
+  CHECK_THROWS_AS(build(catalog, "gsm8k", "cot", data, 1, false, true), UsageError);
   // WinoGrande: each option fills the blank; the rest of the sentence is the continuation.
   const auto wino = build(catalog, "winogrande", "zero-shot", data, 1)[0];
   CHECK(wino.contexts[0] == "Ian volunteered to eat Dennis's menudo after already having a bowl because Ian");
