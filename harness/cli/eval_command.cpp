@@ -15,6 +15,7 @@
 #include "harness/eval/run_summary.hpp"
 #include "harness/eval/task_identity.hpp"
 #include "harness/eval/task_runner.hpp"
+#include "harness/runner/local_runner.hpp"
 #include "harness/store/result_store.hpp"
 #include "runtime/engine/engine.hpp"
 
@@ -87,6 +88,8 @@ int eval_command(const std::vector<std::string>& argv) {
           "auto")
       .option("work-dir", "DIR", "where the result store (sextant.db) and the run files go", "sextant-work")
       .option("threads", "N", "threads to use (default: all cores)")
+      .option("max-workers", "N",
+              "tasks split into units run by N workers sharing the model; their requests are batched together", "1")
       .flag("circular",
             "multiple choice also with the options rotated: a question counts only when every rotation is right")
       .flag("skip-bad-rows", "count and skip malformed rows instead of stopping at the first")
@@ -102,6 +105,8 @@ int eval_command(const std::vector<std::string>& argv) {
   const std::string chat_arg = args.get("chat");
   if (chat_arg != "auto" && chat_arg != "on" && chat_arg != "off") throw UsageError("eval: --chat is auto, on or off");
   const bool chat = chat_arg == "on" || (chat_arg == "auto" && model_config.chat);
+  const long long workers = args.get_int("max-workers");
+  if (workers < 1) throw UsageError("eval: --max-workers must be at least 1");
   const long long limit = args.has("limit") ? args.get_int("limit") : -1;
   if (args.has("limit") && limit < 1) throw UsageError("eval: --limit must be at least 1");
 
@@ -137,19 +142,22 @@ int eval_command(const std::vector<std::string>& argv) {
                              chat ? "go through" : "skip", run.model_name,
                              model_config.chat ? "is" : "is not known as");
   const auto t0 = std::chrono::steady_clock::now();
+  std::vector<PlannedTask> planned;
   for (const auto& t : tasks) {
-    const DatasetConfig dataset = catalog.dataset(t.dataset);
-    const ModeConfig& mode = dataset.mode(t.mode);
-    TaskOptions task_options = options;
-    task_options.circular = options.circular && !mode.rotate.empty();  // only where the options can rotate
-    TaskResult r = run_task(engine, store, run.run_id, dataset, mode, task_options);
-    if (!r.skipped.empty()) {
-      std::cerr << fmt::format("skipped {}:{}: {}\n", t.dataset, t.mode, r.skipped);
-      run.skipped.emplace_back(t.dataset + ":" + t.mode, r.skipped);
-      continue;
-    }
+    PlannedTask p{catalog.dataset(t.dataset), t.mode, options};
+    // Circular evaluation only where the mode's options can rotate.
+    p.options.circular = options.circular && !p.dataset.mode(t.mode).rotate.empty();
+    planned.push_back(std::move(p));
+  }
+  const auto results = run_tasks_locally(engine, store, run.run_id, planned, workers, [](const TaskResult& r) {
+    if (!r.skipped.empty()) std::cerr << fmt::format("skipped {}:{}: {}\n", r.key.dataset, r.key.mode, r.skipped);
     for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
-    run.tasks.push_back(std::move(r));
+  });
+  for (const auto& r : results) {
+    if (r.skipped.empty())
+      run.tasks.push_back(r);
+    else
+      run.skipped.emplace_back(r.key.dataset + ":" + r.key.mode, r.skipped);
   }
   store.finish_run(run.run_id);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -64,7 +64,7 @@ double sample_metric(const ModeConfig& mode, const std::string& answer, const st
 
 }  // namespace
 
-void run_gen(runtime::Engine& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
+void run_gen(runtime::RequestServer& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
              const OutcomeSink& on_chunk) {
   const runtime::Tokenizer& tok = engine.model().tokenizer();
   const std::int64_t context_length = engine.model().config().context_length;

@@ -37,7 +37,7 @@ std::string token_hash(const std::vector<std::vector<runtime::TokenId>>& prompts
   return h.hex();
 }
 
-void run_ppl(runtime::Engine& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
+void run_ppl(runtime::RequestServer& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
              const OutcomeSink& on_chunk) {
   const runtime::Tokenizer& tok = engine.model().tokenizer();
   const bool bos = tok.adds_bos();

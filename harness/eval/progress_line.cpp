@@ -8,8 +8,8 @@
 
 namespace sextant::harness {
 
-ProgressLine::ProgressLine(std::string name)
-    : name_(std::move(name)), start_(std::chrono::steady_clock::now()), tty_(isatty(2) != 0) {}
+ProgressLine::ProgressLine(std::string name, bool live)
+    : name_(std::move(name)), start_(std::chrono::steady_clock::now()), tty_(live && isatty(2) != 0) {}
 
 void ProgressLine::update(std::int64_t done, std::int64_t total, std::int64_t base) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

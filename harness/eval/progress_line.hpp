@@ -10,7 +10,8 @@ namespace sextant::harness {
 
 class ProgressLine {
  public:
-  explicit ProgressLine(std::string name);
+  // `live`: redraw in place on a terminal (off when several tasks run at once).
+  explicit ProgressLine(std::string name, bool live = true);
   // `done` counts this run's work only, so the rate is honest after a resume; `base` is what
   // the store already held.
   void update(std::int64_t done, std::int64_t total, std::int64_t base = 0);

@@ -7,7 +7,7 @@
 
 namespace sextant::harness {
 
-void run_target(runtime::Engine& engine, const ModeConfig&, const std::vector<PromptedSample>& samples,
+void run_target(runtime::RequestServer& engine, const ModeConfig&, const std::vector<PromptedSample>& samples,
                 const OutcomeSink& on_chunk) {
   constexpr std::size_t kSamplesPerChunk = 64;
   const runtime::Tokenizer& tok = engine.model().tokenizer();

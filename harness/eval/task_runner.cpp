@@ -50,10 +50,13 @@ void add_warnings(TaskResult& r, const ModeConfig& mode, const runtime::Tokenize
 
 }  // namespace
 
-TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t run, const DatasetConfig& dataset,
-                    const ModeConfig& mode, const TaskOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  TaskResult result;
+PreparedTask prepare_task(const runtime::Model& model, ResultStore& store, const DatasetConfig& dataset,
+                          const ModeConfig& mode, const TaskOptions& options) {
+  PreparedTask task;
+  task.start = std::chrono::steady_clock::now();
+  task.mode = &mode;
+  task.options = options;
+  TaskResult& result = task.result;
   result.key.dataset = dataset.name;
   result.key.mode = options.circular ? mode.name + "+circular" : mode.name;
   result.key.dimension = dataset.dimension;
@@ -66,14 +69,14 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
   const datasets::SourceSpec* test = dataset.test_source(options.data_dir);
   if (!test) {
     result.skipped = fmt::format("not found: {}", dataset.test_locations(options.data_dir));
-    return result;
+    return task;
   }
   std::vector<std::string> files = datasets::source_files(*test, options.data_dir);
   if (mode.shots > 0) {
     const auto example_files = datasets::source_files(*dataset.examples, options.data_dir);
     if (example_files.empty()) {
       result.skipped = fmt::format("no exemplar file under {}", options.data_dir);
-      return result;
+      return task;
     }
     files.insert(files.end(), example_files.begin(), example_files.end());
   }
@@ -86,7 +89,7 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
   if (mode.shots > 0) examples = datasets::load_records(*dataset.examples, options.data_dir, bad);
 
   std::optional<runtime::ChatTemplate> chat;
-  if (options.chat) chat = runtime::chat_template_for(engine.model());
+  if (options.chat) chat = runtime::chat_template_for(model);
   const SampleBuilder builder(dataset, mode, std::move(examples), chat, options.circular);
   std::vector<PromptedSample> samples;
   for (std::size_t i = 0; i < rows.size(); ++i)
@@ -103,56 +106,70 @@ TaskResult run_task(runtime::Engine& engine, ResultStore& store, std::int64_t ru
   std::unordered_set<std::int64_t> wanted_keys;
   for (const auto& s : samples) wanted_keys.insert(s.index);
   std::unordered_set<std::int64_t> have;
-  std::vector<SampleOutcome> outcomes;
   for (auto& o : store.outcomes(result.key.hash)) {
     if (!wanted_keys.count(o.index)) continue;
     have.insert(o.index);
-    outcomes.push_back(std::move(o));
+    task.outcomes.push_back(std::move(o));
   }
-  std::vector<PromptedSample> first;  // for the prompt checks
-  if (!samples.empty()) first.push_back(samples.front());
-  const auto wanted = static_cast<std::int64_t>(samples.size());
-  std::vector<PromptedSample> todo;
+  if (!samples.empty()) task.first = samples.front();
+  task.wanted = static_cast<std::int64_t>(samples.size());
   for (auto& s : samples)
-    if (!have.count(s.index)) todo.push_back(std::move(s));
-  result.reused = static_cast<std::int64_t>(outcomes.size());
+    if (!have.count(s.index)) task.todo.push_back(std::move(s));
+  result.reused = static_cast<std::int64_t>(task.outcomes.size());
+  return task;
+}
 
-  ProgressLine line(dataset.name + ":" + result.key.mode);
-  std::int64_t done = 0;
-  const OutcomeSink sink = [&](const std::vector<SampleOutcome>& chunk) {
-    store.add_outcomes(result.key.hash, chunk);
-    outcomes.insert(outcomes.end(), chunk.begin(), chunk.end());
-    done += static_cast<std::int64_t>(chunk.size());
-    line.update(done, wanted, result.reused);
-  };
-  if (!todo.empty()) {
-    switch (mode.inferencer) {
-      case Inferencer::Ppl:
-        run_ppl(engine, mode, todo, sink);
-        break;
-      case Inferencer::Target:
-        run_target(engine, mode, todo, sink);
-        break;
-      case Inferencer::Gen:
-        run_gen(engine, mode, todo, sink);
-        break;
-    }
-  } else {
-    line.update(0, wanted, result.reused);
+void run_samples(runtime::RequestServer& server, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
+                 const OutcomeSink& sink) {
+  if (samples.empty()) return;
+  switch (mode.inferencer) {
+    case Inferencer::Ppl:
+      run_ppl(server, mode, samples, sink);
+      break;
+    case Inferencer::Target:
+      run_target(server, mode, samples, sink);
+      break;
+    case Inferencer::Gen:
+      run_gen(server, mode, samples, sink);
+      break;
   }
+}
+
+TaskResult finish_task(PreparedTask& task, ResultStore& store, std::int64_t run, const runtime::Tokenizer& tok) {
+  TaskResult& result = task.result;
+  auto& outcomes = task.outcomes;
   std::sort(outcomes.begin(), outcomes.end(),
             [](const SampleOutcome& a, const SampleOutcome& b) { return a.index < b.index; });
   result.samples = static_cast<std::int64_t>(outcomes.size());
   if (outcomes.empty()) {
     result.skipped = "no sample could be built";
-    return result;
+    return std::move(result);
   }
-  result.scores = task_scores(mode, outcomes, options.circular);
+  result.scores = task_scores(*task.mode, outcomes, task.options.circular);
   store.set_scores(run, result.key, result.scores);
-  add_warnings(result, mode, engine.model().tokenizer(), first, options.chat);
+  std::vector<PromptedSample> first;
+  if (task.first) first.push_back(*task.first);
+  add_warnings(result, *task.mode, tok, first, task.options.chat);
   result.outcomes = std::move(outcomes);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - task.start).count();
+  return std::move(result);
+}
+
+TaskResult run_task(runtime::RequestServer& server, ResultStore& store, std::int64_t run, const DatasetConfig& dataset,
+                    const ModeConfig& mode, const TaskOptions& options) {
+  PreparedTask task = prepare_task(server.model(), store, dataset, mode, options);
+  if (!task.result.skipped.empty()) return std::move(task.result);
+  ProgressLine line(dataset.name + ":" + task.result.key.mode);
+  std::int64_t done = 0;
+  const OutcomeSink sink = [&](const std::vector<SampleOutcome>& chunk) {
+    store.add_outcomes(task.result.key.hash, chunk);
+    task.outcomes.insert(task.outcomes.end(), chunk.begin(), chunk.end());
+    done += static_cast<std::int64_t>(chunk.size());
+    line.update(done, task.wanted, task.result.reused);
+  };
+  if (task.todo.empty()) line.update(0, task.wanted, task.result.reused);
+  run_samples(server, mode, task.todo, sink);
+  return finish_task(task, store, run, server.model().tokenizer());
 }
 
 }  // namespace sextant::harness

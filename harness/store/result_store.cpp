@@ -123,6 +123,7 @@ void ResultStore::exec(const std::string& sql) {
 }
 
 std::int64_t ResultStore::begin_run(const RunInfo& run) {
+  std::lock_guard lock(mutex_);
   Statement s(
       db_, "INSERT INTO runs (started_at, model, model_path, model_identity, command, suite) VALUES (?, ?, ?, ?, ?, ?)",
       path_);
@@ -140,11 +141,13 @@ std::int64_t ResultStore::begin_run(const RunInfo& run) {
 }
 
 void ResultStore::finish_run(std::int64_t run) {
+  std::lock_guard lock(mutex_);
   Statement s(db_, "UPDATE runs SET finished_at = ? WHERE id = ?", path_);
   s.bind(1, now_utc()).bind(2, run).step();
 }
 
 void ResultStore::register_task(const TaskKey& task, const std::string& config_json) {
+  std::lock_guard lock(mutex_);
   Statement s(db_,
               "INSERT OR IGNORE INTO tasks (hash, dataset, mode, dimension, model_identity, version, metric, config) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -154,6 +157,7 @@ void ResultStore::register_task(const TaskKey& task, const std::string& config_j
 }
 
 std::vector<SampleOutcome> ResultStore::outcomes(const std::string& task_hash) {
+  std::lock_guard lock(mutex_);
   Statement s(db_,
               "SELECT item_index, prompt_hash, prompt, output, answer, reference, score, extracted, truncated, detail "
               "FROM samples WHERE task_hash = ?",
@@ -182,6 +186,7 @@ std::vector<SampleOutcome> ResultStore::outcomes(const std::string& task_hash) {
 }
 
 void ResultStore::add_outcomes(const std::string& task_hash, const std::vector<SampleOutcome>& outcomes) {
+  std::lock_guard lock(mutex_);
   exec("BEGIN IMMEDIATE");
   try {
     Statement s(
@@ -211,6 +216,7 @@ void ResultStore::add_outcomes(const std::string& task_hash, const std::vector<S
 }
 
 void ResultStore::set_scores(std::int64_t run, const TaskKey& task, const std::vector<MetricScore>& scores) {
+  std::lock_guard lock(mutex_);
   exec("BEGIN IMMEDIATE");
   try {
     Statement s(db_,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ class ResultStore {
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::mutex mutex_;  // one connection shared by worker threads: one call at a time
 };
 
 }  // namespace sextant::harness

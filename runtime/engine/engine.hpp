@@ -7,6 +7,7 @@
 
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/engine/prefix_cache.hpp"
+#include "runtime/engine/request_server.hpp"
 #include "runtime/engine/requests.hpp"
 #include "runtime/model/model.hpp"
 
@@ -25,20 +26,20 @@ struct EngineStats {
   std::int64_t tokens_from_cache = 0; // prefix tokens reused instead
 };
 
-class Engine {
+class Engine : public RequestServer {
  public:
   Engine(const Model& model, EngineOptions options = {});
 
-  const Model& model() const { return model_; }
+  const Model& model() const override { return model_; }
   const EngineOptions& options() const { return options_; }
   const EngineStats& stats() const { return stats_; }
   PrefixCache& prefix_cache() { return prefix_cache_; }
 
   // Results come back in request order. A request's result is the same, bit for bit,
   // whatever the other requests, the batch size, the thread count or the cache state.
-  std::vector<ScoreResult> score(const std::vector<ScoreRequest>& requests);
-  std::vector<RollingResult> rolling(const std::vector<RollingRequest>& requests);
-  std::vector<GenerateResult> generate(const std::vector<GenerateRequest>& requests);
+  std::vector<ScoreResult> score(const std::vector<ScoreRequest>& requests) override;
+  std::vector<RollingResult> rolling(const std::vector<RollingRequest>& requests) override;
+  std::vector<GenerateResult> generate(const std::vector<GenerateRequest>& requests) override;
 
  private:
   // A cache holding `tokens` computed, sharing whatever prefix is cached; stored in the

@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "harness/config/dataset_config.hpp"
+#include "harness/runner/local_runner.hpp"
+#include "runtime/engine/engine.hpp"
 #include "tests/test_files.hpp"
 #include "tests/test_paths.hpp"
 
@@ -73,5 +75,23 @@ TEST_CASE("a ppl and a gen task run, store every sample, and a rerun computes no
   CHECK(chat.key.hash != ppl.key.hash);
   CHECK(chat.key.version != ppl.key.version);
   CHECK(chat.outcomes[0].prompt.find("<|im_start|>user\nThe capital of France is<|im_end|>") != std::string::npos);
+  // Several workers sharing the engine (tasks in units, requests merged across tasks) give
+  // the same outcomes as one.
+  options.chat = false;
+  const std::vector<PlannedTask> planned{{d, "zero-shot", options}, {d, "gen", options}};
+  for (int workers : {1, 3}) {
+    ResultStore fresh((dir / ("work" + std::to_string(workers))).string());
+    const std::int64_t r = fresh.begin_run({"m", path, "id", "test", ""});
+    std::vector<std::string> finished;
+    const auto results = run_tasks_locally(engine, fresh, r, planned, workers,
+                                           [&](const TaskResult& t) { finished.push_back(t.key.mode); });
+    REQUIRE(results.size() == 2);
+    CHECK(finished.size() == 2);
+    CHECK(results[0].scores[0].value == ppl.scores[0].value);
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(results[0].outcomes[i].detail == ppl.outcomes[i].detail);
+      CHECK(results[1].outcomes[i].output == gen.outcomes[i].output);
+    }
+  }
   std::filesystem::remove_all(dir);
 }

@@ -1,0 +1,127 @@
+// `sextant report`: the result stores of one or more work directories as JSON, CSV and
+// Markdown leaderboards, one column per model; the Markdown table also goes to stdout.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "harness/cli/arguments.hpp"
+#include "harness/cli/commands.hpp"
+#include "reports/csv_report.hpp"
+#include "reports/json_report.hpp"
+#include "reports/leaderboard.hpp"
+#include "reports/markdown_report.hpp"
+#include "reports/store_reader.hpp"
+
+// The build passes both; these stand in when this file is compiled on its own.
+#ifndef SEXTANT_VERSION
+#define SEXTANT_VERSION "0.1.0"
+#endif
+#ifndef SEXTANT_GIT_REVISION
+#define SEXTANT_GIT_REVISION "unknown"
+#endif
+
+namespace sextant::harness {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// Arguments keeps only the last value of a repeated option, which would drop a store without a
+// word; so a second --work-dir is refused and --work-dirs takes the list.
+void reject_repeated_work_dir(const std::vector<std::string>& argv) {
+  int seen = 0;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--work-dir" || a.rfind("--work-dir=", 0) == 0) ++seen;
+    if (a == "--work-dir" || a == "--work-dirs" || a == "--format" || a == "--out") ++i;  // skips the value
+  }
+  if (seen > 1)
+    throw UsageError(
+        "report: --work-dir is given more than once; name several work directories with --work-dirs D1,D2");
+}
+
+struct Format {
+  const char* name;
+  const char* file;
+  std::string (*write)(const reports::Leaderboard&);
+};
+
+const Format kFormats[] = {
+    {"json", "report.json", reports::json_report},
+    {"csv", "report.csv", reports::csv_report},
+    {"md", "report.md", reports::markdown_report},
+};
+
+std::vector<const Format*> parse_formats(const std::string& list) {
+  std::vector<const Format*> formats;
+  for (const auto& name : split_list(list)) {
+    const Format* found = nullptr;
+    for (const auto& f : kFormats)
+      if (name == f.name) found = &f;
+    if (!found) throw UsageError(fmt::format("report: unknown format \"{}\" (json, csv or md)", name));
+    if (std::find(formats.begin(), formats.end(), found) == formats.end()) formats.push_back(found);
+  }
+  if (formats.empty()) throw UsageError("report: --format names no format (json, csv or md)");
+  return formats;
+}
+
+}  // namespace
+
+int report_command(const std::vector<std::string>& argv) {
+  Arguments args("report",
+                 "Turns the result stores of one or more work directories into a leaderboard: one column per model "
+                 "(name and identity), one row per dataset and mode grouped by capability dimension, dimension "
+                 "averages and an overall score. Where several runs scored a model on the same dataset and mode, the "
+                 "latest counts. Writes report.json (see reports/report.schema.json), report.csv and report.md, prints "
+                 "the leaderboard as a Markdown table on stdout and then the paths of the files written.");
+  args.option("work-dir", "DIR", "the work directory whose store (DIR/sextant.db) to read")
+      .option("work-dirs", "LIST", "several work directories, comma-separated, read together")
+      .option("format", "LIST", "the files to write, comma-separated: json, csv, md", "json,csv,md")
+      .option("out", "DIR", "where the files go (default: report/ in the first work directory)");
+  if (!args.parse(argv)) return 0;
+  reject_repeated_work_dir(argv);
+
+  std::vector<std::string> work_dirs;
+  if (args.has("work-dir")) work_dirs.push_back(args.get("work-dir"));
+  if (args.has("work-dirs"))
+    for (const auto& d : split_list(args.get("work-dirs"))) work_dirs.push_back(d);
+  if (work_dirs.empty())
+    throw UsageError("report: name a work directory with --work-dir DIR (or several with --work-dirs D1,D2)");
+  const std::vector<const Format*> formats = parse_formats(args.get("format"));
+
+  std::vector<reports::StoreContents> stores;
+  for (const auto& d : work_dirs) stores.push_back(reports::read_store(d));
+  const reports::ReportContext context{SEXTANT_VERSION, SEXTANT_GIT_REVISION, reports::utc_now(),
+                                       reports::describe_machine()};
+  const reports::Leaderboard board = reports::build_leaderboard(stores, context);
+  if (board.rows.empty())
+    std::cerr << fmt::format("note: no scores in {} store(s); the report has no rows\n", stores.size());
+
+  const std::string out_dir = args.get_or("out", (std::filesystem::path(work_dirs[0]) / "report").string());
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) fail("{}: cannot create the report folder: {}", out_dir, ec.message());
+  std::vector<std::pair<std::string, std::string>> written;
+  for (const Format* f : formats) {
+    const std::string path = (std::filesystem::path(out_dir) / f->file).string();
+    write_file_atomically(path, f->write(board));
+    written.emplace_back(f->name, path);
+  }
+
+  std::cout << reports::markdown_table(board);
+  for (const auto& [name, path] : written) std::cout << fmt::format("{:<5} {}\n", name + ":", path);
+  return 0;
+}
+
+}  // namespace sextant::harness
