@@ -29,6 +29,9 @@ namespace sextant::harness {
 
 namespace {
 
+// Where `sextant eval` puts its store unless told otherwise.
+constexpr const char* kDefaultWorkDir = "sextant-work";
+
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -85,7 +88,9 @@ int report_command(const std::vector<std::string>& argv) {
                  "averages and an overall score. Where several runs scored a model on the same dataset and mode, the "
                  "latest counts. Writes report.json (see reports/report.schema.json), report.csv and report.md, prints "
                  "the leaderboard as a Markdown table on stdout and then the paths of the files written.");
-  args.option("work-dir", "DIR", "the work directory whose store (DIR/sextant.db) to read")
+  args.option("work-dir", "DIR",
+              "the work directory whose store (DIR/sextant.db) to read (default: sextant-work, as for eval, when "
+              "--work-dirs is not given either)")
       .option("work-dirs", "LIST", "several work directories, comma-separated, read together")
       .option("format", "LIST", "the files to write, comma-separated: json, csv, md", "json,csv,md")
       .option("out", "DIR", "where the files go (default: report/ in the first work directory)");
@@ -96,12 +101,17 @@ int report_command(const std::vector<std::string>& argv) {
   if (args.has("work-dir")) work_dirs.push_back(args.get("work-dir"));
   if (args.has("work-dirs"))
     for (const auto& d : split_list(args.get("work-dirs"))) work_dirs.push_back(d);
-  if (work_dirs.empty())
-    throw UsageError("report: name a work directory with --work-dir DIR (or several with --work-dirs D1,D2)");
+  if (work_dirs.empty()) work_dirs.push_back(kDefaultWorkDir);
   const std::vector<const Format*> formats = parse_formats(args.get("format"));
 
   std::vector<reports::StoreContents> stores;
-  for (const auto& d : work_dirs) stores.push_back(reports::read_store(d));
+  std::vector<std::filesystem::path> seen;  // a store named twice would count its runs twice
+  for (const auto& d : work_dirs) {
+    const auto canonical = std::filesystem::weakly_canonical(d);
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+    seen.push_back(canonical);
+    stores.push_back(reports::read_store(d));
+  }
   const reports::ReportContext context{SEXTANT_VERSION, SEXTANT_GIT_REVISION, reports::utc_now(),
                                        reports::describe_machine()};
   const reports::Leaderboard board = reports::build_leaderboard(stores, context);
