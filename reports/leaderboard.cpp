@@ -34,15 +34,31 @@ std::string distinct_joined(const std::vector<std::optional<Cell>>& cells, Field
   return out;
 }
 
+std::optional<std::int64_t> step_of(const StoreContents& store, const std::string& identity) {
+  for (const auto& m : store.models)
+    if (m.identity == identity) return m.step;
+  return std::nullopt;
+}
+
 MetricValue metric_value(const StoredScore& s) { return {s.metric, s.value, s.ci_low, s.ci_high, s.items}; }
 
-// Labels are the model names; where two models share a name, the identity tells them apart.
+// Labels are the model names; where two models share a name, the training step or else the
+// identity tells them apart.
 void assign_labels(std::vector<ModelColumn>& models) {
   std::map<std::string, int> name_count;
-  for (const auto& m : models) ++name_count[m.name];
+  std::map<std::string, std::map<std::int64_t, int>> step_count;  // name -> step -> models
+  for (const auto& m : models) {
+    ++name_count[m.name];
+    if (m.step) ++step_count[m.name][*m.step];
+  }
   std::map<std::string, int> label_count;
   for (auto& m : models) {
-    m.label = name_count[m.name] > 1 ? m.name + " (" + m.identity.substr(0, 8) + ")" : m.name;
+    if (name_count[m.name] == 1)
+      m.label = m.name;
+    else if (m.step && step_count[m.name][*m.step] == 1)
+      m.label = m.name + " (step " + std::to_string(*m.step) + ")";
+    else
+      m.label = m.name + " (" + m.identity.substr(0, 8) + ")";
     if (const int n = label_count[m.label]++; n > 0) m.label += " #" + std::to_string(n + 1);
   }
 }
@@ -107,6 +123,7 @@ Leaderboard build_leaderboard(const std::vector<StoreContents>& stores, const Re
       m.name = run.model;
       m.identity = run.model_identity;
       m.path = run.model_path;
+      m.step = step_of(stores[board.runs[i].store], run.model_identity);
       board.models.push_back(std::move(m));
     }
     board.models[it->second].runs.push_back(i);

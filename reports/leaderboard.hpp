@@ -51,8 +51,11 @@ struct DimensionScore {
 };
 
 struct ModelColumn {
-  std::string label;  // the name, with the identity's first 8 digits added when two models share it
+  // The name; when two models share it, with the training step added ("run (step 300)") where
+  // both have one, else with the identity's first 8 digits.
+  std::string label;
   std::string name, identity, path;
+  std::optional<std::int64_t> step;        // a training checkpoint's step (the store's models table)
   std::vector<std::size_t> runs;           // indices into Leaderboard::runs, oldest first
   std::vector<DimensionScore> dimensions;  // only those with a score, in kDimensionOrder order
   std::optional<double> overall;           // mean of `dimensions`; absent when none

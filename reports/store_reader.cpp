@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -47,6 +49,15 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+
   bool step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -66,6 +77,16 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Fails unless the store has the layout this reader understands.
+void check_layout(const Database& db) {
+  Statement version(db, "PRAGMA user_version");
+  version.step();
+  const std::int64_t layout = version.int_at(0);
+  if (layout != kStoreLayoutVersion)
+    fail("{}: not a result store this sextant reads (store layout {}, expected {})", db.path(), layout,
+         kStoreLayoutVersion);
+}
+
 }  // namespace
 
 std::string store_path(const std::string& work_dir) {
@@ -79,13 +100,7 @@ StoreContents read_store(const std::string& work_dir) {
   if (!std::filesystem::is_regular_file(store.path, ec))
     fail("{}: no result store here (`sextant eval --work-dir {}` writes one)", store.path, work_dir);
   const Database db(store.path);
-
-  Statement version(db, "PRAGMA user_version");
-  version.step();
-  const std::int64_t layout = version.int_at(0);
-  if (layout != kStoreLayoutVersion)
-    fail("{}: not a result store this sextant reads (store layout {}, expected {})", store.path, layout,
-         kStoreLayoutVersion);
+  check_layout(db);
 
   Statement runs(db,
                  "SELECT id, started_at, finished_at, model, model_path, model_identity, command, suite "
@@ -101,6 +116,16 @@ StoreContents read_store(const std::string& work_dir) {
     r.command = runs.text_at(6);
     r.suite = runs.text_at(7);
     store.runs.push_back(std::move(r));
+  }
+
+  Statement models(db, "SELECT identity, name, path, step FROM models ORDER BY identity");
+  while (models.step()) {
+    StoredModel m;
+    m.identity = models.text_at(0);
+    m.name = models.text_at(1);
+    m.path = models.text_at(2);
+    if (!models.is_null(3)) m.step = models.int_at(3);
+    store.models.push_back(std::move(m));
   }
 
   // INSERT OR REPLACE gives a rewritten score a new rowid, so rowid order puts it last.
@@ -124,6 +149,36 @@ StoreContents read_store(const std::string& work_dir) {
     store.scores.push_back(std::move(s));
   }
   return store;
+}
+
+TaskSamples read_task_samples(const std::string& store_file, const std::string& task_hash, std::size_t limit) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(store_file, ec)) fail("{}: no result store here", store_file);
+  const Database db(store_file);
+  check_layout(db);
+  TaskSamples task;
+  Statement scores(db, "SELECT item_index, score FROM samples WHERE task_hash = ? ORDER BY item_index");
+  scores.bind(1, task_hash);
+  while (scores.step()) task.scores.push_back({scores.int_at(0), scores.double_at(1)});
+
+  Statement samples(db,
+                    "SELECT item_index, prompt, output, answer, reference, score, extracted, truncated, detail "
+                    "FROM samples WHERE task_hash = ? ORDER BY item_index LIMIT ?");
+  samples.bind(1, task_hash).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  while (samples.step()) {
+    StoredSample s;
+    s.item_index = samples.int_at(0);
+    s.prompt = samples.text_at(1);
+    s.output = samples.text_at(2);
+    s.answer = samples.text_at(3);
+    s.reference = samples.text_at(4);
+    s.score = samples.double_at(5);
+    s.extracted = samples.int_at(6) != 0;
+    s.truncated = samples.int_at(7) != 0;
+    s.detail = samples.text_at(8);
+    task.samples.push_back(std::move(s));
+  }
+  return task;
 }
 
 }  // namespace sextant::reports

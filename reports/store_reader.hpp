@@ -1,7 +1,8 @@
 // Reading a work directory's result store (sextant.db, written by `sextant eval`) read-only:
-// its runs and every score they recorded.
+// its runs, models and every score they recorded, and the samples of a task.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,12 @@ struct StoredRun {
   std::string model, model_path, model_identity, command, suite;
 };
 
+// One row of the models table; a training checkpoint has the step it was saved at.
+struct StoredModel {
+  std::string identity, name, path;
+  std::optional<std::int64_t> step;
+};
+
 // One row of the scores table: one metric of one task in one run.
 struct StoredScore {
   std::int64_t run_id = 0;
@@ -33,6 +40,7 @@ struct StoredScore {
 struct StoreContents {
   std::string path;                 // .../sextant.db
   std::vector<StoredRun> runs;      // by id
+  std::vector<StoredModel> models;  // by identity
   std::vector<StoredScore> scores;  // by run, then in the order written (a rewrite comes last)
 };
 
@@ -42,5 +50,28 @@ std::string store_path(const std::string& work_dir);
 // Opens work_dir/sextant.db read-only and reads it whole. Throws sextant::Error naming the
 // path when the store is missing, is not a SQLite database, or has another layout.
 StoreContents read_store(const std::string& work_dir);
+
+// One row of the samples table: what the model was asked, what it said and how it scored.
+struct StoredSample {
+  std::int64_t item_index = 0;
+  std::string prompt, output, answer, reference;
+  double score = 0.0;  // the task's headline metric for this sample
+  bool extracted = true, truncated = false;
+  std::string detail;  // JSON text: per-metric inputs (log-probs, token counts, generations)
+};
+
+struct ItemScore {
+  std::int64_t item_index = 0;
+  double score = 0.0;
+};
+
+struct TaskSamples {
+  std::vector<ItemScore> scores;      // every sample's score, by item index
+  std::vector<StoredSample> samples;  // the first `limit` samples in full, by item index
+};
+
+// The samples of one task in the store file store_file (a StoreContents::path). Throws
+// sextant::Error naming the path when the store cannot be read.
+TaskSamples read_task_samples(const std::string& store_file, const std::string& task_hash, std::size_t limit);
 
 }  // namespace sextant::reports

@@ -21,7 +21,7 @@ const Command kCommands[] = {
     {"generate", "continue a prompt, greedy or sampled", sextant::harness::generate_command},
     {"ls", "list the configured datasets, suites and models", sextant::harness::ls_command},
     {"logits", "next-token logits of a token sequence, as .npy", sextant::harness::logits_command},
-    {"report", "JSON, CSV and Markdown leaderboards from result stores", sextant::harness::report_command},
+    {"report", "JSON, CSV, Markdown and HTML leaderboards from result stores", sextant::harness::report_command},
     {"score", "log-probability of a continuation after a context", sextant::harness::score_command},
     {"tokenize", "text on stdin to token ids on stdout", sextant::harness::tokenize_command},
 };

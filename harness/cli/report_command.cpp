@@ -1,5 +1,5 @@
-// `sextant report`: the result stores of one or more work directories as JSON, CSV and
-// Markdown leaderboards, one column per model; the Markdown table also goes to stdout.
+// `sextant report`: the result stores of one or more work directories as JSON, CSV, Markdown
+// and HTML leaderboards, one column per model; the Markdown table also goes to stdout.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/commands.hpp"
 #include "reports/csv_report.hpp"
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/leaderboard.hpp"
 #include "reports/markdown_report.hpp"
@@ -47,7 +48,8 @@ void reject_repeated_work_dir(const std::vector<std::string>& argv) {
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a == "--work-dir" || a.rfind("--work-dir=", 0) == 0) ++seen;
-    if (a == "--work-dir" || a == "--work-dirs" || a == "--format" || a == "--out") ++i;  // skips the value
+    if (a == "--work-dir" || a == "--work-dirs" || a == "--format" || a == "--out" || a == "--samples")
+      ++i;  // skips the value
   }
   if (seen > 1)
     throw UsageError(
@@ -57,13 +59,14 @@ void reject_repeated_work_dir(const std::vector<std::string>& argv) {
 struct Format {
   const char* name;
   const char* file;
-  std::string (*write)(const reports::Leaderboard&);
+  std::string (*write)(const reports::Leaderboard&);  // null for html, which also reads the samples
 };
 
 const Format kFormats[] = {
     {"json", "report.json", reports::json_report},
     {"csv", "report.csv", reports::csv_report},
     {"md", "report.md", reports::markdown_report},
+    {"html", "report.html", nullptr},
 };
 
 std::vector<const Format*> parse_formats(const std::string& list) {
@@ -72,28 +75,36 @@ std::vector<const Format*> parse_formats(const std::string& list) {
     const Format* found = nullptr;
     for (const auto& f : kFormats)
       if (name == f.name) found = &f;
-    if (!found) throw UsageError(fmt::format("report: unknown format \"{}\" (json, csv or md)", name));
+    if (!found) throw UsageError(fmt::format("report: unknown format \"{}\" (json, csv, md or html)", name));
     if (std::find(formats.begin(), formats.end(), found) == formats.end()) formats.push_back(found);
   }
-  if (formats.empty()) throw UsageError("report: --format names no format (json, csv or md)");
+  if (formats.empty()) throw UsageError("report: --format names no format (json, csv, md or html)");
   return formats;
 }
 
 }  // namespace
 
 int report_command(const std::vector<std::string>& argv) {
-  Arguments args("report",
-                 "Turns the result stores of one or more work directories into a leaderboard: one column per model "
-                 "(name and identity), one row per dataset and mode grouped by capability dimension, dimension "
-                 "averages and an overall score. Where several runs scored a model on the same dataset and mode, the "
-                 "latest counts. Writes report.json (see reports/report.schema.json), report.csv and report.md, prints "
-                 "the leaderboard as a Markdown table on stdout and then the paths of the files written.");
+  Arguments args(
+      "report",
+      "Turns the result stores of one or more work directories into a leaderboard: one column per model "
+      "(name and identity), one row per dataset and mode grouped by capability dimension, dimension "
+      "averages and an overall score. Where several runs scored a model on the same dataset and mode, the "
+      "latest counts. Writes report.json (see reports/report.schema.json), report.csv, report.md and "
+      "report.html (one self-contained page: the sortable table, a radar chart of the dimensions, "
+      "score-versus-step curves of training checkpoints, and each dataset's samples with a paired comparison "
+      "of two models), prints the leaderboard as a Markdown table on stdout and then the paths of the files "
+      "written.");
   args.option("work-dir", "DIR",
               "the work directory whose store (DIR/sextant.db) to read (default: sextant-work, as for eval, when "
               "--work-dirs is not given either)")
       .option("work-dirs", "LIST", "several work directories, comma-separated, read together")
-      .option("format", "LIST", "the files to write, comma-separated: json, csv, md", "json,csv,md")
-      .option("out", "DIR", "where the files go (default: report/ in the first work directory)");
+      .option("format", "LIST", "the files to write, comma-separated: json, csv, md, html", "json,csv,md,html")
+      .option("out", "DIR", "where the files go (default: report/ in the first work directory)")
+      .option("samples", "N",
+              "html: the samples embedded per model and dataset, the first N by item (0: none); the paired "
+              "comparisons use every stored sample",
+              std::to_string(reports::kDefaultHtmlSamples));
   if (!args.parse(argv)) return 0;
   reject_repeated_work_dir(argv);
 
@@ -103,6 +114,8 @@ int report_command(const std::vector<std::string>& argv) {
     for (const auto& d : split_list(args.get("work-dirs"))) work_dirs.push_back(d);
   if (work_dirs.empty()) work_dirs.push_back(kDefaultWorkDir);
   const std::vector<const Format*> formats = parse_formats(args.get("format"));
+  const long long samples = args.get_int("samples");
+  if (samples < 0) throw UsageError(fmt::format("report: --samples must be 0 or more, not {}", samples));
 
   std::vector<reports::StoreContents> stores;
   std::vector<std::filesystem::path> seen;  // a store named twice would count its runs twice
@@ -125,7 +138,9 @@ int report_command(const std::vector<std::string>& argv) {
   std::vector<std::pair<std::string, std::string>> written;
   for (const Format* f : formats) {
     const std::string path = (std::filesystem::path(out_dir) / f->file).string();
-    write_file_atomically(path, f->write(board));
+    write_file_atomically(path, f->write ? f->write(board)
+                                         : reports::html_report(board, reports::read_report_samples(
+                                                                           board, static_cast<std::size_t>(samples))));
     written.emplace_back(f->name, path);
   }
 
