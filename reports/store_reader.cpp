@@ -101,6 +101,8 @@ StoreContents read_store(const std::string& work_dir) {
     fail("{}: no result store here (`sextant eval --work-dir {}` writes one)", store.path, work_dir);
   const Database db(store.path);
   check_layout(db);
+  // One read transaction: the tables as of one moment, though `sextant eval` writes on.
+  Statement(db, "BEGIN").step();
 
   Statement runs(db,
                  "SELECT id, started_at, finished_at, model, model_path, model_identity, command, suite "
@@ -148,6 +150,27 @@ StoreContents read_store(const std::string& work_dir) {
     s.headline = scores.int_at(11) != 0;
     store.scores.push_back(std::move(s));
   }
+
+  // The progress table came after layout 2 was fixed; a store without it has none to show.
+  Statement has_progress(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'progress'");
+  has_progress.step();
+  if (has_progress.int_at(0) > 0) {
+    Statement progress(db,
+                       "SELECT run_id, task_hash, dataset, mode, done, total, updated_at FROM progress "
+                       "ORDER BY run_id, rowid");
+    while (progress.step()) {
+      StoredProgress p;
+      p.run_id = progress.int_at(0);
+      p.task_hash = progress.text_at(1);
+      p.dataset = progress.text_at(2);
+      p.mode = progress.text_at(3);
+      p.done = progress.int_at(4);
+      p.total = progress.int_at(5);
+      p.updated_at = progress.text_at(6);
+      store.progress.push_back(std::move(p));
+    }
+  }
+  Statement(db, "COMMIT").step();
   return store;
 }
 

@@ -1,5 +1,6 @@
 // Reading a work directory's result store (sextant.db, written by `sextant eval`) read-only:
-// its runs, models and every score they recorded, and the samples of a task.
+// its runs, models, every score they recorded and the progress of their tasks, and the
+// samples of a task.
 #pragma once
 
 #include <cstddef>
@@ -37,11 +38,21 @@ struct StoredScore {
   bool headline = false;  // the task's headline metric (the one the leaderboard shows)
 };
 
+// One row of the progress table: how far a run is with one task, rewritten as its samples
+// are stored. Stores written before the table existed have none.
+struct StoredProgress {
+  std::int64_t run_id = 0;
+  std::string task_hash, dataset, mode;
+  std::int64_t done = 0, total = 0;  // samples in the store (reused ones included) of those wanted
+  std::string updated_at;            // ISO 8601 UTC with milliseconds, "2024-05-01T12:00:00.250Z"
+};
+
 struct StoreContents {
-  std::string path;                 // .../sextant.db
-  std::vector<StoredRun> runs;      // by id
-  std::vector<StoredModel> models;  // by identity
-  std::vector<StoredScore> scores;  // by run, then in the order written (a rewrite comes last)
+  std::string path;                      // .../sextant.db
+  std::vector<StoredRun> runs;           // by id
+  std::vector<StoredModel> models;       // by identity
+  std::vector<StoredScore> scores;       // by run, then in the order written (a rewrite comes last)
+  std::vector<StoredProgress> progress;  // by run, then in the order the tasks started
 };
 
 // The path of the store of a work directory.

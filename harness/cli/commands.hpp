@@ -15,5 +15,6 @@ int bench_command(const std::vector<std::string>& args);
 int eval_command(const std::vector<std::string>& args);
 int ls_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

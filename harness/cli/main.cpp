@@ -23,6 +23,8 @@ const Command kCommands[] = {
     {"logits", "next-token logits of a token sequence, as .npy", sextant::harness::logits_command},
     {"report", "JSON, CSV, Markdown and HTML leaderboards from result stores", sextant::harness::report_command},
     {"score", "log-probability of a continuation after a context", sextant::harness::score_command},
+    {"serve", "live dashboard: the HTML report and a JSON API of runs, scores, progress",
+     sextant::harness::serve_command},
     {"tokenize", "text on stdin to token ids on stdout", sextant::harness::tokenize_command},
 };
 

@@ -161,10 +161,12 @@ TaskResult run_task(runtime::RequestServer& server, ResultStore& store, std::int
   if (!task.result.skipped.empty()) return std::move(task.result);
   ProgressLine line(dataset.name + ":" + task.result.key.mode);
   std::int64_t done = 0;
+  store.set_progress(run, task.result.key, task.result.reused, task.wanted);
   const OutcomeSink sink = [&](const std::vector<SampleOutcome>& chunk) {
     store.add_outcomes(task.result.key.hash, chunk);
     task.outcomes.insert(task.outcomes.end(), chunk.begin(), chunk.end());
     done += static_cast<std::int64_t>(chunk.size());
+    store.set_progress(run, task.result.key, task.result.reused + done, task.wanted);
     line.update(done, task.wanted, task.result.reused);
   };
   if (task.todo.empty()) line.update(0, task.wanted, task.result.reused);

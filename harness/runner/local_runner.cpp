@@ -64,6 +64,8 @@ std::vector<TaskResult> run_tasks_locally(runtime::Engine& engine, ResultStore& 
       ++state->units_left;
     }
     todo.clear();
+    if (state->prepared.result.skipped.empty())
+      store.set_progress(run, state->prepared.result.key, state->prepared.result.reused, state->prepared.wanted);
     state->line = std::make_unique<ProgressLine>(t.dataset.name + ":" + state->prepared.result.key.mode, false);
     states.push_back(std::move(state));
   }
@@ -93,6 +95,8 @@ std::vector<TaskResult> run_tasks_locally(runtime::Engine& engine, ResultStore& 
           std::lock_guard lock(s.mutex);
           s.prepared.outcomes.insert(s.prepared.outcomes.end(), chunk.begin(), chunk.end());
           s.done += static_cast<std::int64_t>(chunk.size());
+          // Under the task's lock, so that two workers' rows reach the store in order.
+          store.set_progress(run, s.prepared.result.key, s.prepared.result.reused + s.done, s.prepared.wanted);
           s.line->update(s.done, s.prepared.wanted, s.prepared.result.reused);
         });
         bool last = false;

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,8 @@ namespace sextant::harness {
 namespace {
 
 // Bump kLayoutVersion when a table changes; an older store is refused with a clear message.
+// A new table needs no bump: CREATE TABLE IF NOT EXISTS adds it to an older store, and the
+// readers (reports/store_reader.cpp) tolerate its absence.
 constexpr int kLayoutVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
@@ -33,6 +36,9 @@ CREATE TABLE IF NOT EXISTS scores (
   run_id INTEGER NOT NULL REFERENCES runs(id), task_hash TEXT NOT NULL, dataset TEXT NOT NULL, mode TEXT NOT NULL,
   dimension TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, ci_low REAL NOT NULL, ci_high REAL NOT NULL,
   items INTEGER NOT NULL, version TEXT NOT NULL, headline INTEGER NOT NULL, PRIMARY KEY (run_id, task_hash, metric));
+CREATE TABLE IF NOT EXISTS progress (
+  run_id INTEGER NOT NULL REFERENCES runs(id), task_hash TEXT NOT NULL, dataset TEXT NOT NULL, mode TEXT NOT NULL,
+  done INTEGER NOT NULL, total INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (run_id, task_hash));
 )sql";
 
 std::string now_utc() {
@@ -40,6 +46,18 @@ std::string now_utc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+// With milliseconds, so that a reader can tell the rate of progress from two rows.
+std::string now_utc_ms() {
+  const auto now = std::chrono::system_clock::now();
+  const auto t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", buf, ms);
 }
 
 // A prepared statement, finalized when it goes out of scope.
@@ -241,6 +259,18 @@ void ResultStore::set_scores(std::int64_t run, const TaskKey& task, const std::v
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+// An update in place keeps the row's rowid, so rowid order stays the order the tasks started.
+void ResultStore::set_progress(std::int64_t run, const TaskKey& task, std::int64_t done, std::int64_t total) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_,
+              "INSERT INTO progress (run_id, task_hash, dataset, mode, done, total, updated_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, task_hash) DO UPDATE SET "
+              "done = excluded.done, total = excluded.total, updated_at = excluded.updated_at",
+              path_);
+  s.bind(1, run).bind(2, task.hash).bind(3, task.dataset).bind(4, task.mode).bind(5, done).bind(6, total);
+  s.bind(7, now_utc_ms()).step();
 }
 
 }  // namespace sextant::harness

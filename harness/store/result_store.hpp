@@ -1,5 +1,5 @@
 // The result store: one SQLite database per work directory holding runs, models, tasks,
-// samples and scores (the layout is in result_store.cpp).
+// samples, scores and the progress of running tasks (the layout is in result_store.cpp).
 #pragma once
 
 #include <cstdint>
@@ -50,6 +50,9 @@ class ResultStore {
   void add_outcomes(const std::string& task_hash, const std::vector<SampleOutcome>& outcomes);
   // Replaces this run's scores of the task in one transaction.
   void set_scores(std::int64_t run, const TaskKey& task, const std::vector<MetricScore>& scores);
+  // Records how far this run is with the task: `done` of its `total` samples are in the store
+  // (those reused from earlier runs included); `sextant serve` shows it while the run goes on.
+  void set_progress(std::int64_t run, const TaskKey& task, std::int64_t done, std::int64_t total);
 
  private:
   void exec(const std::string& sql);

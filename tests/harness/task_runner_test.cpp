@@ -7,6 +7,7 @@
 
 #include "harness/config/dataset_config.hpp"
 #include "harness/runner/local_runner.hpp"
+#include "reports/store_reader.hpp"
 #include "runtime/engine/engine.hpp"
 #include "tests/test_files.hpp"
 #include "tests/test_paths.hpp"
@@ -91,6 +92,15 @@ TEST_CASE("a ppl and a gen task run, store every sample, and a rerun computes no
     for (std::size_t i = 0; i < 3; ++i) {
       CHECK(results[0].outcomes[i].detail == ppl.outcomes[i].detail);
       CHECK(results[1].outcomes[i].output == gen.outcomes[i].output);
+    }
+    // Either way each task's progress row ends with every sample done.
+    const auto progress = reports::read_store((dir / ("work" + std::to_string(workers))).string()).progress;
+    REQUIRE(progress.size() == 2);
+    for (std::size_t t = 0; t < 2; ++t) {
+      CHECK(progress[t].run_id == r);
+      CHECK(progress[t].task_hash == results[t].key.hash);
+      CHECK(progress[t].done == 3);
+      CHECK(progress[t].total == 3);
     }
   }
   std::filesystem::remove_all(dir);
