@@ -50,7 +50,7 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
   o.reject_unknown({"inferencer", "preamble",    "prompt",    "answer",    "separator",  "choices",
                     "choice",     "target",      "shots",     "retriever", "group_by",   "seed",
                     "max_tokens", "stop",        "extractor", "reference", "references", "program",
-                    "samples",    "temperature", "top_p",     "metric",    "rotate"});
+                    "samples",    "temperature", "top_p",     "metric",    "rotate",     "chat_stop"});
   ModeConfig m;
   m.name = name;
   m.inferencer = parse_inferencer(o.text("inferencer"), o.where("inferencer"));
@@ -86,6 +86,8 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
       m.max_tokens = static_cast<int>(o.integer_or("max_tokens", m.max_tokens));
       if (m.max_tokens < 1) fail("{}: must be at least 1", o.where("max_tokens"));
       if (o.has("stop")) m.stop = o.texts("stop");
+      if (o.has("chat_stop"))
+        m.chat_stop = o.raw("chat_stop").empty() ? std::vector<std::string>{} : o.texts("chat_stop");
       m.extractor = o.text_or("extractor", "");
       m.reference = o.text_or("reference", "");
       m.references_field = o.text_or("references", "");

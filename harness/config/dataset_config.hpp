@@ -55,6 +55,9 @@ struct ModeConfig {
   // Gen.
   int max_tokens = 64;
   std::vector<std::string> stop;
+  // Under a chat template (the reply ends with the model's end-of-turn token): these stops
+  // instead, e.g. none for code, whose reply holds "\ndef " inside a fenced block.
+  std::optional<std::vector<std::string>> chat_stop;
   std::string extractor;  // answer post-processor (datasets/answer_extraction.hpp); empty: the whole output, trimmed
   std::string reference;  // a template giving the one reference ...
   std::string references_field;  // ... or a field holding several (any counts)

@@ -77,7 +77,7 @@ void run_gen(runtime::RequestServer& engine, const ModeConfig& mode, const std::
       runtime::GenerateRequest r;
       r.prompt = tok.encode(s.prompt, tok.adds_bos(), s.chat);
       r.max_tokens = mode.max_tokens;
-      r.stop = mode.stop;
+      r.stop = s.chat && mode.chat_stop ? *mode.chat_stop : mode.stop;
       r.n = mode.samples;
       r.sampling.temperature = static_cast<float>(mode.temperature);
       r.sampling.top_p = static_cast<float>(mode.top_p);

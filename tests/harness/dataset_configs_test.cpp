@@ -54,6 +54,11 @@ TEST_CASE("every shipped config loads and the core suite covers all five dimensi
   }
   CHECK(dimensions == std::set<std::string>{"Exam", "Language", "Knowledge", "Understanding", "Reasoning"});
   CHECK(catalog.model_names() == std::vector<std::string>{"smollm2-135m-instruct"});
+  // A chat reply holds its code in a fence: the base-model stops ("\ndef ") would cut it.
+  const auto humaneval = catalog.dataset("humaneval");
+  REQUIRE(humaneval.mode("zero-shot").chat_stop.has_value());
+  CHECK(humaneval.mode("zero-shot").chat_stop->empty());
+  CHECK(humaneval.mode("zero-shot").stop.size() == 5);
   CHECK_THROWS_WITH(catalog.dataset("mmlu_pro"), Catch::Contains("unknown dataset") && Catch::Contains("mmlu_cloze"));
 }
 
