@@ -23,7 +23,8 @@ PrefixCache::Hit PrefixCache::lookup(const std::vector<TokenId>& tokens) {
 }
 
 void PrefixCache::insert(std::vector<TokenId> tokens, std::shared_ptr<const KvCache> cache) {
-  const std::size_t b = cache->bytes();
+  // The footprint, not the own bytes: an entry built on an evicted base keeps that base alive.
+  const std::size_t b = cache->footprint_bytes();
   if (b > budget_bytes_) return;
   entries_.push_front({std::move(tokens), std::move(cache), b});
   bytes_ += b;

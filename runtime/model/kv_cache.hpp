@@ -78,9 +78,14 @@ class KvCache {
   std::size_t element_bytes() const { return type_ == KvType::F32 ? 4 : 2; }
   // Bytes this cache owns (not counting its base).
   std::size_t bytes() const { return static_cast<std::size_t>(capacity_ * kv_dim_) * 2 * k_.size() * element_bytes(); }
+  // Bytes it keeps alive: its own and its base chain's (a shared base is counted by each of
+  // the caches built on it, so a budget on footprints bounds the memory really held).
+  std::size_t footprint_bytes() const { return bytes() + (base_ ? base_->footprint_bytes() : 0); }
 
  private:
-  std::size_t offset(std::int64_t pos) const { return static_cast<std::size_t>((pos - base_length_) * kv_dim_) * element_bytes(); }
+  std::size_t offset(std::int64_t pos) const {
+    return static_cast<std::size_t>((pos - base_length_) * kv_dim_) * element_bytes();
+  }
 
   KvType type_;
   std::int64_t kv_dim_;

@@ -1,7 +1,8 @@
 // The engine on the real model: results independent of batching, prefix caching and threads.
+#include "runtime/engine/engine.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "runtime/engine/engine.hpp"
 #include "tests/test_paths.hpp"
 
 using namespace sextant::runtime;
@@ -28,12 +29,14 @@ std::vector<ScoreRequest> mixed_requests(const Tokenizer& tok) {
 
 }  // namespace
 
-TEST_CASE("score results are bit-identical alone, batched, cached and across thread counts", "[runtime][engine][model]") {
+TEST_CASE("score results are bit-identical alone, batched, cached and across thread counts",
+          "[runtime][engine][model]") {
   SEXTANT_REQUIRE_MODEL(path);
   const auto model = Model::load(path);
   const auto reqs = mixed_requests(model->tokenizer());
 
-  Engine batched(*model, {.threads = 2, .max_batch_tokens = 512, .prefix_cache_bytes = 1ull << 30, .use_prefix_cache = true});
+  Engine batched(*model,
+                 {.threads = 2, .max_batch_tokens = 512, .prefix_cache_bytes = 1ull << 30, .use_prefix_cache = true});
   const auto all = batched.score(reqs);
   const auto computed_first = batched.stats().tokens_computed;
   const auto again = batched.score(reqs);  // the contexts now come from the prefix cache
@@ -79,7 +82,8 @@ TEST_CASE("rolling log-likelihood equals the sum over its windows", "[runtime][e
   SEXTANT_REQUIRE_MODEL(path);
   const auto model = Model::load(path);
   const auto& tok = model->tokenizer();
-  const auto tokens = tok.encode("It was the best of times, it was the worst of times, it was the age of wisdom.", false, false);
+  const auto tokens =
+      tok.encode("It was the best of times, it was the worst of times, it was the age of wisdom.", false, false);
   Engine engine(*model, {.threads = 2});
   const auto whole = engine.rolling({{tokens, tok.eos(), 0}}).front();
   CHECK(whole.scored_tokens == static_cast<std::int64_t>(tokens.size()));
@@ -89,4 +93,24 @@ TEST_CASE("rolling log-likelihood equals the sum over its windows", "[runtime][e
   CHECK(windowed.logprob < whole.logprob);
   const auto direct = engine.score({{{tok.eos()}, tokens}}).front();
   CHECK(direct.logprob == whole.logprob);
+}
+
+TEST_CASE("the prefix cache's budget counts the bases its entries keep alive", "[runtime][engine]") {
+  // A base of 100 positions and a child of 10 on it: the child alone owns 10 positions'
+  // bytes but holds all 110 in memory.
+  auto base = std::make_shared<KvCache>(2, 8, KvType::F16);
+  base->reserve(100);
+  base->set_length(100);
+  auto child = std::make_shared<KvCache>(base, 100);
+  child->reserve(110);
+  child->set_length(110);
+  CHECK(child->footprint_bytes() == base->bytes() + child->bytes());
+  // A budget that fits the child's own bytes but not what it keeps alive: nothing is cached.
+  PrefixCache cache(child->bytes() + 1);
+  cache.insert(std::vector<TokenId>(110, 1), child);
+  CHECK(cache.entries() == 0);
+  PrefixCache roomy(child->footprint_bytes());
+  roomy.insert(std::vector<TokenId>(110, 1), child);
+  CHECK(roomy.entries() == 1);
+  CHECK(roomy.bytes() == child->footprint_bytes());
 }
