@@ -19,6 +19,7 @@
 
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
+#include "core/utc_time.hpp"
 #include "reports/leaderboard.hpp"
 #include "reports/machine_info.hpp"
 #include "reports/store_reader.hpp"
@@ -368,7 +369,7 @@ HttpReply Dashboard::State::page() {
     std::vector<StoreContents> readable;
     for (const auto& s : stores)
       if (s.contents) readable.push_back(*s.contents);
-    const ReportContext context{options.sextant_version, options.git_revision, utc_now(), machine};
+    const ReportContext context{options.sextant_version, options.git_revision, utc_timestamp(), machine};
     const Leaderboard board = build_leaderboard(readable, context);
     html = live_page(html_report(board, read_report_samples(board, options.samples)), revision);
     html_revision = revision;
@@ -439,7 +440,7 @@ HttpReply Dashboard::State::run(const std::string& id_text, const Target& target
 HttpReply Dashboard::State::progress() {
   json j;
   j["revision"] = revision;
-  j["checked_at"] = utc_now();
+  j["checked_at"] = utc_timestamp();
   j["stores"] = json::array();
   j["runs"] = json::array();
   for (std::size_t i = 0; i < stores.size(); ++i) {

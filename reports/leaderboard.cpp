@@ -3,8 +3,6 @@
 #include "reports/leaderboard.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <iterator>
 #include <map>
 #include <tuple>
@@ -88,15 +86,6 @@ std::string Row::metrics() const {
 
 std::string Row::versions() const {
   return distinct_joined(cells, [](const Cell& c) { return c.version; });
-}
-
-std::string utc_now() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 Leaderboard build_leaderboard(const std::vector<StoreContents>& stores, const ReportContext& context) {

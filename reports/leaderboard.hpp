@@ -9,14 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "core/capability_dimensions.hpp"
 #include "reports/machine_info.hpp"
 #include "reports/store_reader.hpp"
 
 namespace sextant::reports {
 
-// The five dimensions in the order every report shows them (as the harness's kDimensions;
-// reports do not link the harness). A dimension outside this list sorts after them by name.
-inline constexpr const char* kDimensionOrder[] = {"Exam", "Language", "Knowledge", "Understanding", "Reasoning"};
+// The five dimensions in the order every report shows them. A dimension outside this list
+// sorts after them by name.
+inline constexpr const auto& kDimensionOrder = kCapabilityDimensions;
 
 struct MetricValue {
   std::string metric;
@@ -88,8 +89,5 @@ struct Leaderboard {
 // Dimension and overall scores follow `sextant eval`'s summary: a dimension is the mean of
 // its datasets' headline values, overall the mean of the dimensions present.
 Leaderboard build_leaderboard(const std::vector<StoreContents>& stores, const ReportContext& context);
-
-// The current time as ISO 8601 UTC, for ReportContext::generated_at.
-std::string utc_now();
 
 }  // namespace sextant::reports

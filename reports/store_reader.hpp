@@ -11,10 +11,6 @@
 
 namespace sextant::reports {
 
-// The store layout this reader understands (PRAGMA user_version of sextant.db); the harness
-// writes the same number, kept in step by hand because reports do not link the harness.
-inline constexpr int kStoreLayoutVersion = 2;
-
 struct StoredRun {
   std::int64_t id = 0;
   std::string started_at;                  // ISO 8601 UTC, "2024-05-01T12:00:00Z"

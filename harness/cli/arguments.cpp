@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/error.hpp"
@@ -41,16 +42,22 @@ bool Arguments::parse(const std::vector<std::string>& args) {
       has_value = true;
     }
     auto it = specs_.find(name);
-    if (it == specs_.end()) throw UsageError(fmt::format("{}: unknown option --{} (see sextant {} --help)", command_, name, command_));
+    if (it == specs_.end())
+      throw UsageError(fmt::format("{}: unknown option --{} (see sextant {} --help)", command_, name, command_));
     if (it->second.is_flag) {
       if (has_value) throw UsageError(fmt::format("{}: --{} takes no value", command_, name));
       values_[name] = std::string(1, '1');
       continue;
     }
     if (!has_value) {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{}: --{} needs a value ({})", command_, name, it->second.metavar));
+      if (i + 1 >= args.size())
+        throw UsageError(fmt::format("{}: --{} needs a value ({})", command_, name, it->second.metavar));
       value = args[++i];
     }
+    // Keeping only the last of a repeated option would drop a value without a word.
+    if (values_.count(name))
+      throw UsageError(
+          fmt::format("{}: --{} is given more than once (a list is written comma-separated)", command_, name));
     values_[name] = value;
   }
   return true;
@@ -69,6 +76,17 @@ std::string Arguments::help() const {
   return out;
 }
 
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t comma = std::min(s.find(',', start), s.size());
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 bool Arguments::has(const std::string& name) const {
   if (values_.count(name)) return true;
   auto it = specs_.find(name);
@@ -77,7 +95,8 @@ bool Arguments::has(const std::string& name) const {
 
 std::string Arguments::get(const std::string& name) const {
   if (auto it = values_.find(name); it != values_.end()) return it->second;
-  if (auto it = specs_.find(name); it != specs_.end() && !it->second.default_value.empty()) return it->second.default_value;
+  if (auto it = specs_.find(name); it != specs_.end() && !it->second.default_value.empty())
+    return it->second.default_value;
   throw UsageError(fmt::format("{}: --{} is required (see sextant {} --help)", command_, name, command_));
 }
 

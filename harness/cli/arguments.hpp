@@ -42,4 +42,7 @@ class Arguments {
   std::vector<std::string> positional_;
 };
 
+// "a,b,,c" -> {"a", "b", "c"}: the items of a comma-separated option value.
+std::vector<std::string> split_list(const std::string& s);
+
 }  // namespace sextant::harness

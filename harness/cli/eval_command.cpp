@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/work_dirs.hpp"
 #include "harness/config/config_catalog.hpp"
 #include "harness/eval/run_summary.hpp"
 #include "harness/eval/task_identity.hpp"
@@ -23,21 +23,14 @@ namespace sextant::harness {
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 std::string default_data_dir() {
   if (const char* env = std::getenv("SEXTANT_DATA_DIR")) return env;
   return "data";
 }
 
-// The tasks to run: a suite's, or --datasets (each in --mode or its default modes).
-std::vector<SuiteTask> plan_tasks(const ConfigCatalog& catalog, const Arguments& args, std::string& suite_name) {
+// The tasks to run, each dataset's config read once: a suite's, or --datasets (each in --mode
+// or its default modes).
+std::vector<PlannedTask> plan_tasks(const ConfigCatalog& catalog, const Arguments& args, std::string& suite_name) {
   std::vector<SuiteTask> tasks;
   const std::string mode = args.get_or("mode", "");
   if (args.has("datasets")) {
@@ -47,19 +40,19 @@ std::vector<SuiteTask> plan_tasks(const ConfigCatalog& catalog, const Arguments&
     suite_name = args.get("suite");
     tasks = catalog.suite(suite_name).tasks;
   }
-  std::vector<SuiteTask> expanded;
-  for (auto t : tasks) {
+  std::vector<PlannedTask> expanded;
+  for (const auto& t : tasks) {
     const DatasetConfig d = catalog.dataset(t.dataset);
     if (!mode.empty()) {
       // --mode picks that mode of every dataset that has it.
-      if (d.modes.count(mode) && (t.mode.empty() || t.mode == mode)) expanded.push_back({t.dataset, mode});
+      if (d.modes.count(mode) && (t.mode.empty() || t.mode == mode)) expanded.push_back({d, mode, {}});
       continue;
     }
     if (!t.mode.empty()) {
       d.mode(t.mode);  // throws listing the modes when there is no such mode
-      expanded.push_back(t);
+      expanded.push_back({d, t.mode, {}});
     } else {
-      for (const auto& m : d.default_modes) expanded.push_back({t.dataset, m});
+      for (const auto& m : d.default_modes) expanded.push_back({d, m, {}});
     }
   }
   if (expanded.empty()) throw UsageError(fmt::format("eval: no dataset has mode \"{}\"", mode));
@@ -86,7 +79,7 @@ int eval_command(const std::vector<std::string>& argv) {
           "chat", "WHEN",
           "prompts through the model's chat template: auto (when the model config says it is a chat model), on, off",
           "auto")
-      .option("work-dir", "DIR", "where the result store (sextant.db) and the run files go", "sextant-work")
+      .option("work-dir", "DIR", "where the result store (sextant.db) and the run files go", kDefaultWorkDir)
       .option("threads", "N", "threads to use (default: all cores)")
       .option("max-workers", "N",
               "tasks split into units run by N workers sharing the model; their requests are batched together", "1")
@@ -100,7 +93,7 @@ int eval_command(const std::vector<std::string>& argv) {
 
   const ConfigCatalog catalog(args.get_or("configs", ""));
   std::string suite_name;
-  const std::vector<SuiteTask> tasks = plan_tasks(catalog, args, suite_name);
+  std::vector<PlannedTask> planned = plan_tasks(catalog, args, suite_name);
   const ModelConfig model_config = catalog.model(args.get("model"));
   const std::string chat_arg = args.get("chat");
   if (chat_arg != "auto" && chat_arg != "on" && chat_arg != "off") throw UsageError("eval: --chat is auto, on or off");
@@ -135,19 +128,17 @@ int eval_command(const std::vector<std::string>& argv) {
   options.circular = args.flag_set("circular");
   options.model_identity = run.model_identity;
 
-  std::cerr << fmt::format("run {}: {} task(s) on {}{}; store {}\n", run.run_id, tasks.size(), run.model_name,
+  std::cerr << fmt::format("run {}: {} task(s) on {}{}; store {}\n", run.run_id, planned.size(), run.model_name,
                            chat ? " (chat template)" : "", store.path());
   if (chat != model_config.chat)
     std::cerr << fmt::format("note: the prompts {} the chat template, but {} {} a chat model\n",
                              chat ? "go through" : "skip", run.model_name,
                              model_config.chat ? "is" : "is not known as");
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<PlannedTask> planned;
-  for (const auto& t : tasks) {
-    PlannedTask p{catalog.dataset(t.dataset), t.mode, options};
+  for (auto& p : planned) {
+    p.options = options;
     // Circular evaluation only where the mode's options can rotate.
-    p.options.circular = options.circular && !p.dataset.mode(t.mode).rotate.empty();
-    planned.push_back(std::move(p));
+    p.options.circular = options.circular && !p.dataset.mode(p.mode).rotate.empty();
   }
   const auto results = run_tasks_locally(engine, store, run.run_id, planned, workers, [](const TaskResult& r) {
     if (!r.skipped.empty()) std::cerr << fmt::format("skipped {}:{}: {}\n", r.key.dataset, r.key.mode, r.skipped);

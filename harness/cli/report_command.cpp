@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/utc_time.hpp"
 #include "harness/cli/arguments.hpp"
+#include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/work_dirs.hpp"
 #include "reports/csv_report.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
@@ -18,43 +20,9 @@
 #include "reports/markdown_report.hpp"
 #include "reports/store_reader.hpp"
 
-// The build passes both; these stand in when this file is compiled on its own.
-#ifndef SEXTANT_VERSION
-#define SEXTANT_VERSION "0.1.0"
-#endif
-#ifndef SEXTANT_GIT_REVISION
-#define SEXTANT_GIT_REVISION "unknown"
-#endif
-
 namespace sextant::harness {
 
 namespace {
-
-// Where `sextant eval` puts its store unless told otherwise.
-constexpr const char* kDefaultWorkDir = "sextant-work";
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-// Arguments keeps only the last value of a repeated option, which would drop a store without a
-// word; so a second --work-dir is refused and --work-dirs takes the list.
-void reject_repeated_work_dir(const std::vector<std::string>& argv) {
-  int seen = 0;
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a == "--work-dir" || a.rfind("--work-dir=", 0) == 0) ++seen;
-    if (a == "--work-dir" || a == "--work-dirs" || a == "--format" || a == "--out" || a == "--samples")
-      ++i;  // skips the value
-  }
-  if (seen > 1)
-    throw UsageError(
-        "report: --work-dir is given more than once; name several work directories with --work-dirs D1,D2");
-}
 
 struct Format {
   const char* name;
@@ -95,37 +63,23 @@ int report_command(const std::vector<std::string>& argv) {
       "score-versus-step curves of training checkpoints, and each dataset's samples with a paired comparison "
       "of two models), prints the leaderboard as a Markdown table on stdout and then the paths of the files "
       "written.");
-  args.option("work-dir", "DIR",
-              "the work directory whose store (DIR/sextant.db) to read (default: sextant-work, as for eval, when "
-              "--work-dirs is not given either)")
-      .option("work-dirs", "LIST", "several work directories, comma-separated, read together")
-      .option("format", "LIST", "the files to write, comma-separated: json, csv, md, html", "json,csv,md,html")
+  add_work_dirs_options(args, "read");
+  args.option("format", "LIST", "the files to write, comma-separated: json, csv, md, html", "json,csv,md,html")
       .option("out", "DIR", "where the files go (default: report/ in the first work directory)")
       .option("samples", "N",
               "html: the samples embedded per model and dataset, the first N by item (0: none); the paired "
               "comparisons use every stored sample",
               std::to_string(reports::kDefaultHtmlSamples));
   if (!args.parse(argv)) return 0;
-  reject_repeated_work_dir(argv);
 
-  std::vector<std::string> work_dirs;
-  if (args.has("work-dir")) work_dirs.push_back(args.get("work-dir"));
-  if (args.has("work-dirs"))
-    for (const auto& d : split_list(args.get("work-dirs"))) work_dirs.push_back(d);
-  if (work_dirs.empty()) work_dirs.push_back(kDefaultWorkDir);
+  const std::vector<std::string> work_dirs = work_dirs_of(args);
   const std::vector<const Format*> formats = parse_formats(args.get("format"));
   const long long samples = args.get_int("samples");
   if (samples < 0) throw UsageError(fmt::format("report: --samples must be 0 or more, not {}", samples));
 
   std::vector<reports::StoreContents> stores;
-  std::vector<std::filesystem::path> seen;  // a store named twice would count its runs twice
-  for (const auto& d : work_dirs) {
-    const auto canonical = std::filesystem::weakly_canonical(d);
-    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
-    seen.push_back(canonical);
-    stores.push_back(reports::read_store(d));
-  }
-  const reports::ReportContext context{SEXTANT_VERSION, SEXTANT_GIT_REVISION, reports::utc_now(),
+  for (const auto& d : work_dirs) stores.push_back(reports::read_store(d));
+  const reports::ReportContext context{SEXTANT_VERSION, SEXTANT_GIT_REVISION, utc_timestamp(),
                                        reports::describe_machine()};
   const reports::Leaderboard board = reports::build_leaderboard(stores, context);
   if (board.rows.empty())

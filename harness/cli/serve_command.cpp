@@ -6,36 +6,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "harness/cli/arguments.hpp"
+#include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/work_dirs.hpp"
 #include "reports/dashboard.hpp"
 #include "reports/dashboard_server.hpp"
 #include "reports/store_reader.hpp"
 
-// The build passes both; these stand in when this file is compiled on its own.
-#ifndef SEXTANT_VERSION
-#define SEXTANT_VERSION "0.1.0"
-#endif
-#ifndef SEXTANT_GIT_REVISION
-#define SEXTANT_GIT_REVISION "unknown"
-#endif
-
 namespace sextant::harness {
-
-namespace {
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-}  // namespace
 
 int serve_command(const std::vector<std::string>& argv) {
   Arguments args("serve",
@@ -45,11 +26,8 @@ int serve_command(const std::vector<std::string>& argv) {
                  "that run id), /api/progress (the unfinished runs' tasks: done/total, items/s, updated_at). A work "
                  "directory without a store yet is shown once `sextant eval --work-dir` writes one. Prints the URL on "
                  "stdout; Ctrl-C or SIGTERM stops it.");
-  args.option("work-dir", "DIR",
-              "the work directory whose store (DIR/sextant.db) to serve (default: sextant-work, as for eval, when "
-              "--work-dirs is not given either)")
-      .option("work-dirs", "LIST", "several work directories, comma-separated, served together")
-      .option("port", "P", "the TCP port (0: any free one; the URL printed says which)", "8080")
+  add_work_dirs_options(args, "serve");
+  args.option("port", "P", "the TCP port (0: any free one; the URL printed says which)", "8080")
       .option("bind", "ADDR",
               "the address to listen on; the default answers this machine only, 0.0.0.0 or :: every network "
               "(the dashboard has no authentication)",
@@ -57,26 +35,12 @@ int serve_command(const std::vector<std::string>& argv) {
       .option("samples", "N", "samples embedded per model and dataset in the page, as for report",
               std::to_string(reports::kDefaultHtmlSamples));
   if (!args.parse(argv)) return 0;
-  // Arguments keeps only the last of a repeated option, which would drop a store without a word.
-  if (std::count_if(argv.begin(), argv.end(),
-                    [](const std::string& a) { return a == "--work-dir" || a.rfind("--work-dir=", 0) == 0; }) > 1)
-    throw UsageError("serve: --work-dir is given more than once; name several work directories with --work-dirs D1,D2");
-
   const long long port = args.get_int("port");
   if (port < 0 || port > 65535) throw UsageError(fmt::format("serve: --port must be 0 to 65535, not {}", port));
   const long long samples = args.get_int("samples");
   if (samples < 0) throw UsageError(fmt::format("serve: --samples must be 0 or more, not {}", samples));
-  std::vector<std::string> dirs;
-  if (args.has("work-dir")) dirs.push_back(args.get("work-dir"));
-  if (args.has("work-dirs"))
-    for (const auto& d : split_list(args.get("work-dirs"))) dirs.push_back(d);
-  if (dirs.empty()) dirs.push_back("sextant-work");
   reports::DashboardOptions options;
-  std::vector<std::filesystem::path> seen;  // a store named twice would count its runs twice
-  for (const auto& d : dirs) {
-    const auto canonical = std::filesystem::weakly_canonical(d);
-    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
-    seen.push_back(canonical);
+  for (const auto& d : work_dirs_of(args)) {
     options.work_dirs.push_back(d);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(reports::store_path(d), ec))

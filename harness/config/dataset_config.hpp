@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/capability_dimensions.hpp"
 #include "datasets/source_spec.hpp"
 
 namespace sextant::harness {
@@ -93,6 +94,6 @@ struct DatasetConfig {
 // Reads and checks a dataset config; errors name the file and field.
 DatasetConfig load_dataset_config(const std::string& path);
 
-inline constexpr const char* kDimensions[] = {"Exam", "Language", "Knowledge", "Understanding", "Reasoning"};
+inline constexpr const auto& kDimensions = kCapabilityDimensions;
 
 }  // namespace sextant::harness

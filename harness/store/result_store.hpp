@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "core/sqlite_database.hpp"
 #include "harness/eval/sample_outcome.hpp"
 #include "harness/eval/task_scores.hpp"
-
-struct sqlite3;
 
 namespace sextant::harness {
 
@@ -34,11 +33,10 @@ class ResultStore {
  public:
   // Opens (creating if needed) work_dir/sextant.db in WAL mode.
   explicit ResultStore(const std::string& work_dir);
-  ~ResultStore();
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return db_.path(); }
 
   std::int64_t begin_run(const RunInfo& run);
   void finish_run(std::int64_t run);
@@ -55,10 +53,7 @@ class ResultStore {
   void set_progress(std::int64_t run, const TaskKey& task, std::int64_t done, std::int64_t total);
 
  private:
-  void exec(const std::string& sql);
-
-  std::string path_;
-  sqlite3* db_ = nullptr;
+  SqliteDatabase db_;
   std::mutex mutex_;  // one connection shared by worker threads: one call at a time
 };
 

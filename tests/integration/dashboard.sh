@@ -6,13 +6,7 @@
 # usage: dashboard.sh SEXTANT  (model: $SEXTANT_TEST_MODEL or models/...; data: $SEXTANT_DATA_DIR)
 set -euo pipefail
 sextant=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-model=${SEXTANT_TEST_MODEL:-$root/models/SmolLM2-135M-Instruct.Q4_1.gguf}
-data=${SEXTANT_DATA_DIR:-}
-if [ ! -f "$model" ] || [ -z "$data" ] || [ ! -d "$data/arc" ]; then
-  echo "skipped: needs the real model and SEXTANT_DATA_DIR with arc/"
-  exit 0
-fi
+source "$(dirname "$0")/needs_model_and_arc.sh"
 work=$(mktemp -d)
 serve_pid=
 eval_pid=

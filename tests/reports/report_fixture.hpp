@@ -1,5 +1,5 @@
-// Result stores built with SQLite directly, in the layout harness/store/result_store.cpp
-// writes, holding three models' runs across two work directories; the expected numbers the
+// Result stores built with SQLite directly, in the layout harness/store/store_layout.hpp
+// defines, holding three models' runs across two work directories; the expected numbers the
 // report tests check are worked out by hand beside the data.
 #pragma once
 
@@ -11,28 +11,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace sextant::testing {
+#include "harness/store/store_layout.hpp"
 
-// A copy of result_store.cpp's layout (version 2): the reports must read what the harness writes.
-inline constexpr const char* kStoreLayoutSql = R"sql(
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
-  model TEXT NOT NULL, model_path TEXT NOT NULL, model_identity TEXT NOT NULL, command TEXT NOT NULL, suite TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS models (
-  identity TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL, step INTEGER);
-CREATE TABLE IF NOT EXISTS tasks (
-  hash TEXT PRIMARY KEY, dataset TEXT NOT NULL, mode TEXT NOT NULL, dimension TEXT NOT NULL,
-  model_identity TEXT NOT NULL, version TEXT NOT NULL, metric TEXT NOT NULL, config TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS samples (
-  task_hash TEXT NOT NULL REFERENCES tasks(hash), item_index INTEGER NOT NULL,
-  prompt_hash TEXT NOT NULL, prompt TEXT NOT NULL, output TEXT NOT NULL, answer TEXT NOT NULL,
-  reference TEXT NOT NULL, score REAL NOT NULL, extracted INTEGER NOT NULL, truncated INTEGER NOT NULL,
-  detail TEXT NOT NULL, PRIMARY KEY (task_hash, item_index));
-CREATE TABLE IF NOT EXISTS scores (
-  run_id INTEGER NOT NULL REFERENCES runs(id), task_hash TEXT NOT NULL, dataset TEXT NOT NULL, mode TEXT NOT NULL,
-  dimension TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, ci_low REAL NOT NULL, ci_high REAL NOT NULL,
-  items INTEGER NOT NULL, version TEXT NOT NULL, headline INTEGER NOT NULL, PRIMARY KEY (run_id, task_hash, metric));
-)sql";
+namespace sextant::testing {
 
 // A store being written, as `sextant eval` holds it open (WAL mode) while it runs.
 class FixtureStore {
@@ -42,7 +23,7 @@ class FixtureStore {
     const std::string path = (work_dir / "sextant.db").string();
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open " + path);
     exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;");
-    exec(kStoreLayoutSql);
+    exec(harness::kStoreSchema);
     exec("PRAGMA user_version = " + std::to_string(layout_version));
   }
   ~FixtureStore() { sqlite3_close(db_); }
