@@ -141,7 +141,7 @@ int eval_command(const std::vector<std::string>& argv) {
     p.options.circular = options.circular && !p.dataset.mode(p.mode).rotate.empty();
   }
   const auto results = run_tasks_locally(engine, store, run.run_id, planned, workers, [](const TaskResult& r) {
-    if (!r.skipped.empty()) std::cerr << fmt::format("skipped {}:{}: {}\n", r.key.dataset, r.key.mode, r.skipped);
+    // Skipped tasks are listed once, under the summary table (or in results.json).
     for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
   });
   for (const auto& r : results) {
