@@ -1,0 +1,13 @@
+// The SIMD tile kernel behind gemm(): a block of C computed in registers, 4 rows by 16 columns.
+#pragma once
+
+#include <cstdint>
+
+#include "trainer/kernels/float_gemm.hpp"
+
+namespace sextant::trainer {
+
+// Rows [i0, i1) and columns [j0, j1) of C with AVX2 + FMA; edges fall back to gemm_scalar.
+void gemm_avx2(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::int64_t j0, std::int64_t j1);
+
+}  // namespace sextant::trainer

@@ -1,0 +1,48 @@
+// The AdamW update over the flat parameter buffer, and gradient-norm clipping.
+#include "trainer/optim/adamw.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sextant::trainer {
+
+AdamW::AdamW(const Parameters& params, const AdamWSettings& settings)
+    : settings_(settings),
+      m_(static_cast<std::size_t>(params.size()), 0.0f),
+      v_(static_cast<std::size_t>(params.size()), 0.0f) {}
+
+void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale) {
+  const AdamWSettings& s = settings_;
+  const float bias1 = 1.0f - static_cast<float>(std::pow(static_cast<double>(s.beta1), static_cast<double>(step)));
+  const float bias2 = 1.0f - static_cast<float>(std::pow(static_cast<double>(s.beta2), static_cast<double>(step)));
+  const float step_size = lr / bias1;
+  const float bias2_sqrt = std::sqrt(bias2);
+  for (const ParameterTensor& t : params.tensors()) {
+    float* p = params.data() + t.offset;
+    const float* g = grads.data() + t.offset;
+    float* m = m_.data() + t.offset;
+    float* v = v_.data() + t.offset;
+    const float decay = t.decay ? 1.0f - lr * s.weight_decay : 1.0f;
+    for (std::int64_t i = 0; i < t.size; ++i) {
+      const float gi = g[i] * grad_scale;
+      p[i] *= decay;
+      m[i] += (gi - m[i]) * (1.0f - s.beta1);
+      v[i] = v[i] * s.beta2 + (1.0f - s.beta2) * (gi * gi);
+      const float denom = std::sqrt(v[i]) / bias2_sqrt + s.eps;
+      p[i] -= step_size * (m[i] / denom);
+    }
+  }
+}
+
+double global_grad_norm(const Parameters& grads) {
+  double sum = 0.0;
+  const float* g = grads.data();
+  for (std::int64_t i = 0; i < grads.size(); ++i) sum += static_cast<double>(g[i]) * g[i];
+  return std::sqrt(sum);
+}
+
+float clip_scale(double norm, double max_norm) {
+  return static_cast<float>(std::min(1.0, max_norm / (norm + 1e-6)));
+}
+
+}  // namespace sextant::trainer

@@ -1,0 +1,43 @@
+// AdamW with decoupled weight decay (PyTorch's update, step by step) and global-norm clipping.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "trainer/model/parameters.hpp"
+
+namespace sextant::trainer {
+
+struct AdamWSettings {
+  float beta1 = 0.9f;
+  float beta2 = 0.95f;
+  float eps = 1e-8f;
+  float weight_decay = 0.1f;  // on matrices only; norm weights have none
+};
+
+class AdamW {
+ public:
+  AdamW(const Parameters& params, const AdamWSettings& settings);
+
+  // One update with learning rate `lr`; step counts from 1 (bias correction). Each gradient
+  // is multiplied by grad_scale first (clipping). The order of operations is PyTorch's
+  // single-tensor AdamW: p *= 1 - lr*wd; m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g*g;
+  // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+  void update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale);
+
+  // The moments, for checkpoints.
+  std::vector<float>& m() { return m_; }
+  std::vector<float>& v() { return v_; }
+
+ private:
+  AdamWSettings settings_;
+  std::vector<float> m_, v_;
+};
+
+// The L2 norm of all gradients together (accumulated in double, in a fixed order).
+double global_grad_norm(const Parameters& grads);
+
+// PyTorch's clip_grad_norm_ factor: min(1, max_norm / (norm + 1e-6)).
+float clip_scale(double norm, double max_norm);
+
+}  // namespace sextant::trainer
