@@ -16,5 +16,6 @@ int eval_command(const std::vector<std::string>& args);
 int ls_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
+int train_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

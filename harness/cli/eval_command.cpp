@@ -12,6 +12,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/work_dirs.hpp"
 #include "harness/config/config_catalog.hpp"
+#include "harness/eval/progress_line.hpp"
 #include "harness/eval/run_summary.hpp"
 #include "harness/eval/task_identity.hpp"
 #include "harness/eval/task_runner.hpp"
@@ -86,15 +87,20 @@ int eval_command(const std::vector<std::string>& argv) {
       .flag("circular",
             "multiple choice also with the options rotated: a question counts only when every rotation is right")
       .flag("skip-bad-rows", "count and skip malformed rows instead of stopping at the first")
+      .option("model-name", "NAME", "the name the model is stored and reported under (default: from --model)")
+      .option("step", "N", "the training step of a checkpoint: reports plot its scores against steps")
+      .flag("quiet", "no progress lines")
       .flag("json", "print results.json to stdout instead of the table");
   if (!args.parse(argv)) return 0;
+  ProgressLine::set_quiet(args.flag_set("quiet"));
   if (!args.has("model"))
     throw UsageError("eval: --model is required (a config name such as smollm2-135m-instruct, or a file)");
 
   const ConfigCatalog catalog(args.get_or("configs", ""));
   std::string suite_name;
   std::vector<PlannedTask> planned = plan_tasks(catalog, args, suite_name);
-  const ModelConfig model_config = catalog.model(args.get("model"));
+  ModelConfig model_config = catalog.model(args.get("model"));
+  if (args.has("model-name")) model_config.name = args.get("model-name");
   const std::string chat_arg = args.get("chat");
   if (chat_arg != "auto" && chat_arg != "on" && chat_arg != "off") throw UsageError("eval: --chat is auto, on or off");
   const bool chat = chat_arg == "on" || (chat_arg == "auto" && model_config.chat);
@@ -118,7 +124,9 @@ int eval_command(const std::vector<std::string>& argv) {
   run.chat = chat;
   run.command = "sextant eval";
   for (const auto& a : argv) run.command += " " + a;
-  run.run_id = store.begin_run({run.model_name, run.model_path, run.model_identity, run.command, run.suite});
+  std::optional<std::int64_t> step;
+  if (args.has("step")) step = args.get_int("step");
+  run.run_id = store.begin_run({run.model_name, run.model_path, run.model_identity, run.command, run.suite}, step);
 
   TaskOptions options;
   options.data_dir = args.get("data-dir");

@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"score", "log-probability of a continuation after a context", sextant::harness::score_command},
     {"serve", "live dashboard: the HTML report and a JSON API of runs, scores, progress",
      sextant::harness::serve_command},
+    {"train", "pretrain a model in stages; checkpoints scored as they land", sextant::harness::train_command},
     {"tokenize", "text on stdin to token ids on stdout", sextant::harness::tokenize_command},
 };
 

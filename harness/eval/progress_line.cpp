@@ -4,14 +4,21 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 
 namespace sextant::harness {
+namespace {
+std::atomic<bool> g_quiet{false};
+}
+
+void ProgressLine::set_quiet(bool quiet) { g_quiet = quiet; }
 
 ProgressLine::ProgressLine(std::string name, bool live)
     : name_(std::move(name)), start_(std::chrono::steady_clock::now()), tty_(live && isatty(2) != 0) {}
 
 void ProgressLine::update(std::int64_t done, std::int64_t total, std::int64_t base) {
+  if (g_quiet) return;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const bool finished = base + done >= total;
   if (!finished && elapsed - last_ < (tty_ ? 0.2 : 10.0)) return;

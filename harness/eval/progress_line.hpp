@@ -16,6 +16,9 @@ class ProgressLine {
   // the store already held.
   void update(std::int64_t done, std::int64_t total, std::int64_t base = 0);
 
+  // Silences every progress line of the process (`eval --quiet`, evaluations inside `train`).
+  static void set_quiet(bool quiet);
+
  private:
   std::string name_;
   std::chrono::steady_clock::time_point start_;

@@ -37,7 +37,7 @@ ResultStore::ResultStore(const std::string& work_dir)
   db_.exec("PRAGMA user_version = " + std::to_string(kStoreLayoutVersion));
 }
 
-std::int64_t ResultStore::begin_run(const RunInfo& run) {
+std::int64_t ResultStore::begin_run(const RunInfo& run, std::optional<std::int64_t> step) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(
       db_,
@@ -50,8 +50,10 @@ std::int64_t ResultStore::begin_run(const RunInfo& run) {
       .bind(6, run.suite);
   s.step();
   const std::int64_t id = db_.last_insert_rowid();
-  SqliteStatement m(db_, "INSERT OR IGNORE INTO models (identity, name, path) VALUES (?, ?, ?)");
-  m.bind(1, run.model_identity).bind(2, run.model_name).bind(3, run.model_path).step();
+  SqliteStatement m(db_, "INSERT OR IGNORE INTO models (identity, name, path, step) VALUES (?, ?, ?, ?)");
+  m.bind(1, run.model_identity).bind(2, run.model_name).bind(3, run.model_path);
+  if (step) m.bind(4, *step);  // unbound: NULL, not a checkpoint
+  m.step();
   return id;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,8 @@ class ResultStore {
 
   const std::string& path() const { return db_.path(); }
 
-  std::int64_t begin_run(const RunInfo& run);
+  // `step`: the training step when the model is a checkpoint (reports plot against it).
+  std::int64_t begin_run(const RunInfo& run, std::optional<std::int64_t> step = std::nullopt);
   void finish_run(std::int64_t run);
   void register_task(const TaskKey& task, const std::string& config_json);
 

@@ -1,0 +1,54 @@
+// Drawing each sequence's source by the mixture and cutting it into inputs, targets and document starts.
+#include "trainer/data/sequence_packer.hpp"
+
+#include "core/error.hpp"
+
+namespace sextant::trainer {
+namespace {
+
+std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+SequencePacker::SequencePacker(std::vector<TokenStream>& streams, std::int32_t end_of_document, std::uint64_t seed)
+    : streams_(streams), end_of_document_(end_of_document), seed_(seed) {}
+
+TokenStream& SequencePacker::pick(const std::map<std::string, double>& mixture, std::int64_t sequence) {
+  const std::uint64_t r = mix64(seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(sequence) + 1);
+  const double u = static_cast<double>(r >> 11) * 0x1.0p-53;
+  double cumulative = 0.0;
+  const std::string* chosen = nullptr;
+  for (const auto& [name, share] : mixture) {
+    if (share <= 0.0) continue;
+    chosen = &name;
+    cumulative += share;
+    if (u < cumulative) break;
+  }
+  if (!chosen) fail("a stage's mixture has no source with a positive share");
+  for (TokenStream& s : streams_)
+    if (s.name() == *chosen) return s;
+  fail("the mixture names source {}, which was not loaded", *chosen);
+}
+
+void SequencePacker::fill(TokenBatch& batch, const std::map<std::string, double>& mixture, std::int64_t first_sequence) {
+  const std::int64_t T = batch.T;
+  window_.resize(static_cast<std::size_t>(T + 1));
+  for (std::int64_t b = 0; b < batch.B; ++b) {
+    pick(mixture, first_sequence + b).take(T, window_.data());
+    std::int32_t start = 0;
+    for (std::int64_t t = 0; t < T; ++t) {
+      const std::size_t i = static_cast<std::size_t>(b * T + t);
+      batch.tokens[i] = window_[t];
+      batch.doc_start[i] = start;
+      const bool ends_document = window_[t] == end_of_document_;
+      batch.targets[i] = ends_document ? -1 : window_[t + 1];
+      if (ends_document) start = static_cast<std::int32_t>(t + 1);
+    }
+  }
+}
+
+}  // namespace sextant::trainer

@@ -1,0 +1,114 @@
+// Splitting a source's files into documents, as its config's format says.
+#include "trainer/data/source_documents.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace sextant::trainer {
+namespace fs = std::filesystem;
+namespace {
+
+bool glob_match(const char* pattern, const char* name) {
+  if (*pattern == '\0') return *name == '\0';
+  if (*pattern == '*') return glob_match(pattern + 1, name) || (*name != '\0' && glob_match(pattern, name + 1));
+  if (*name == '\0') return false;
+  return (*pattern == '?' || *pattern == *name) && glob_match(pattern + 1, name + 1);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("{}: cannot be read", path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
+  return text;
+}
+
+std::string trimmed(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\n");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+}  // namespace
+
+std::vector<std::string> source_files(const SourceConfig& source, const std::string& corpus_dir) {
+  std::vector<std::string> files;
+  for (const std::string& pattern : source.files) {
+    const fs::path full = fs::path(corpus_dir) / pattern;
+    const std::string name = full.filename().string();
+    std::vector<std::string> matched;
+    if (name.find_first_of("*?") == std::string::npos) {
+      if (fs::is_regular_file(full)) matched.push_back(full.string());
+    } else if (fs::is_directory(full.parent_path())) {
+      for (const auto& entry : fs::directory_iterator(full.parent_path()))
+        if (entry.is_regular_file() && glob_match(name.c_str(), entry.path().filename().c_str()))
+          matched.push_back(entry.path().string());
+    }
+    if (matched.empty()) fail("sources.{}.files: \"{}\" matches no file under {}", source.name, pattern, corpus_dir);
+    std::sort(matched.begin(), matched.end());
+    files.insert(files.end(), matched.begin(), matched.end());
+  }
+  return files;
+}
+
+std::vector<std::string> read_source_documents(const SourceConfig& source, const std::string& corpus_dir) {
+  std::vector<std::string> docs;
+  auto add = [&](std::string_view text) {
+    std::string doc = trimmed(text);
+    if (static_cast<std::int64_t>(doc.size()) >= std::max<std::int64_t>(1, source.min_chars)) docs.push_back(std::move(doc));
+  };
+  for (const std::string& path : source_files(source, corpus_dir)) {
+    const std::string text = read_file(path);
+    if (source.format == "file") {
+      add(text);
+    } else if (source.format == "lines") {
+      std::size_t start = 0;
+      while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        add(std::string_view(text).substr(start, end - start));
+        start = end + 1;
+      }
+    } else if (source.format == "paragraphs") {
+      std::size_t start = 0;
+      while (start < text.size()) {
+        std::size_t end = text.find("\n\n", start);
+        if (end == std::string::npos) end = text.size();
+        add(std::string_view(text).substr(start, end - start));
+        start = end + 2;
+      }
+    } else {  // jsonl
+      std::size_t start = 0;
+      int line = 0;
+      while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        ++line;
+        const std::string_view row = std::string_view(text).substr(start, end - start);
+        start = end + 1;
+        if (trimmed(row).empty()) continue;
+        nlohmann::json j;
+        try {
+          j = nlohmann::json::parse(row);
+        } catch (const nlohmann::json::exception& e) {
+          fail("{}:{}: not JSON ({})", path, line, e.what());
+        }
+        if (!j.is_object() || !j.contains(source.field) || !j[source.field].is_string())
+          fail("{}:{}: field \"{}\" is missing or not a string", path, line, source.field);
+        add(j[source.field].get<std::string>());
+      }
+    }
+  }
+  return docs;
+}
+
+}  // namespace sextant::trainer

@@ -1,0 +1,65 @@
+// A pretraining run as configured in configs/train/*.json: model shape, sources, stages, cadence.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "trainer/optim/adamw.hpp"
+
+namespace sextant::trainer {
+
+// Where a source's documents come from: files (globs relative to the corpus directory) in one
+// of the formats text ("paragraphs": blank-line separated; "lines": one per line; "file": a
+// document per file) or "jsonl" with the document in `field`.
+struct SourceConfig {
+  std::string name;
+  std::vector<std::string> files;
+  std::string format = "paragraphs";
+  std::string field = "text";
+  double held_out = 0.01;        // the last fraction of documents, kept out for perplexity
+  std::int64_t min_chars = 1;    // shorter documents are dropped
+};
+
+struct StageConfig {
+  std::string name;
+  std::int64_t tokens = 0;  // the stage's budget; it runs ceil(tokens / tokens per step) steps
+  double lr = 1e-3;         // peak learning rate of the stage's warm-up + cosine
+  std::map<std::string, double> mixture;  // source -> share of sequences (normalised)
+};
+
+struct ModelShape {
+  std::int64_t hidden = 128, layers = 2, heads = 4, kv_heads = 2, ffn = 384;
+  double rope_theta = 10000.0;
+  double rms_eps = 1e-5;
+  double init_std = 0.02;
+};
+
+struct PretrainConfig {
+  std::string path;  // the file it came from, for messages
+  std::string name;
+  std::uint64_t seed = 1;
+  std::string tokenizer;  // a tokenizer.json, relative to the config file or absolute
+  ModelShape model;
+  std::int64_t seq_len = 256, micro_batch = 8, accumulation = 1;
+  AdamWSettings adamw;
+  double clip = 1.0;
+  double warmup_fraction = 0.025, final_lr_fraction = 0.1;
+  double spike_factor = 0.0;  // > 0: a loss above factor x its running mean rolls back
+  std::vector<SourceConfig> sources;
+  std::vector<StageConfig> stages;
+  std::int64_t checkpoint_every = 0;  // steps; 0 = only at the end
+  std::int64_t keep_checkpoints = 0;  // 0 = keep all
+  std::string eval_suite;             // what the checkpoint hook evaluates, if anything
+  std::int64_t eval_every = 0;        // in steps, a multiple of checkpoint_every
+
+  std::int64_t tokens_per_step() const { return seq_len * micro_batch * accumulation; }
+  std::int64_t stage_steps(const StageConfig& s) const;
+  std::int64_t total_steps() const;
+};
+
+// Reads and validates the file; errors name the file and the field.
+PretrainConfig read_pretrain_config(const std::string& path);
+
+}  // namespace sextant::trainer

@@ -1,0 +1,268 @@
+// One training run, step by step: pack micro-batches, forward and backward, clip, update, log, checkpoint.
+#include "trainer/pretrain/pretrainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/content_hash.hpp"
+#include "core/error.hpp"
+#include "runtime/cpu/thread_pool.hpp"
+#include "runtime/tokenizer/tokenizer.hpp"
+#include "trainer/checkpoint/training_checkpoint.hpp"
+#include "trainer/data/sequence_packer.hpp"
+#include "trainer/data/source_documents.hpp"
+#include "trainer/model/trainable_llama.hpp"
+#include "trainer/optim/adamw.hpp"
+#include "trainer/optim/lr_schedule.hpp"
+
+namespace sextant::trainer {
+namespace fs = std::filesystem;
+
+runtime::ModelConfig model_config_of(const PretrainConfig& config, std::int64_t vocab_size) {
+  runtime::ModelConfig c;
+  c.arch = runtime::Architecture::Llama;
+  c.arch_name = "llama";
+  c.n_vocab = vocab_size;
+  c.n_embd = config.model.hidden;
+  c.n_layer = config.model.layers;
+  c.n_head = config.model.heads;
+  c.n_head_kv = config.model.kv_heads;
+  c.head_dim = config.model.hidden / config.model.heads;
+  c.n_ff = config.model.ffn;
+  c.context_length = config.seq_len;
+  c.rope_dims = c.head_dim;
+  c.rope_theta = config.model.rope_theta;
+  c.rope_style = runtime::RopeStyle::Halves;
+  c.rms_eps = static_cast<float>(config.model.rms_eps);
+  c.tied_embeddings = true;
+  c.kv_type = runtime::KvType::F32;
+  return c;
+}
+
+struct Pretrainer::State {
+  PretrainConfig config;
+  PretrainOptions options;
+  runtime::Tokenizer tokenizer;
+  std::int32_t end_of_document = -1;
+  runtime::ModelConfig model_config;
+  std::vector<TokenStream> streams;
+  std::string fingerprint;
+};
+
+namespace {
+
+std::int32_t end_of_document_id(const runtime::Tokenizer& tok, const std::string& path) {
+  if (tok.eos() >= 0) return tok.eos();
+  const auto id = tok.find("<|endoftext|>");
+  if (id < 0) fail("{}: the tokenizer has no end-of-sequence token (eos, or <|endoftext|>) to end documents with", path);
+  return id;
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const auto s = static_cast<long long>(seconds);
+  return s >= 3600 ? fmt::format("{}h{:02d}m", s / 3600, s % 3600 / 60) : fmt::format("{}m{:02d}s", s / 60, s % 60);
+}
+
+// The log lines of steps up to `step`: a resumed run continues the log of the run it resumes.
+void truncate_log(const fs::path& log, std::int64_t step) {
+  if (!fs::exists(log)) return;
+  std::ifstream in(log);
+  std::string line, kept;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("step") && j["step"].get<std::int64_t>() <= step) kept += line + "\n";
+  }
+  write_file_atomically(log.string(), kept);
+}
+
+}  // namespace
+
+Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std::make_unique<State>()) {
+  State& s = *s_;
+  s.config = std::move(config);
+  s.options = std::move(options);
+  s.tokenizer = runtime::Tokenizer::from_tokenizer_json(s.config.tokenizer);
+  s.end_of_document = end_of_document_id(s.tokenizer, s.config.tokenizer);
+  s.model_config = model_config_of(s.config, s.tokenizer.vocab_size());
+  check_trainable(s.model_config, s.config.path);
+  ContentHash h;
+  h.add_file(s.config.path).add_file(s.config.tokenizer);
+  s.fingerprint = h.hex();
+
+  // Each source's documents: the last held_out share goes to heldout/NAME.jsonl (text for
+  // perplexity), the rest becomes the training stream.
+  const fs::path heldout_dir = fs::path(s.options.out_dir) / "heldout";
+  fs::create_directories(heldout_dir);
+  for (const SourceConfig& source : s.config.sources) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::string> docs = read_source_documents(source, s.options.corpus_dir);
+    const auto n_held = static_cast<std::size_t>(std::ceil(source.held_out * static_cast<double>(docs.size())));
+    if (docs.size() < n_held + 1) fail("sources.{}: too few documents ({})", source.name, docs.size());
+    std::string held;
+    for (std::size_t i = docs.size() - n_held; i < docs.size(); ++i) held += nlohmann::json({{"text", docs[i]}}).dump() + "\n";
+    write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
+    std::vector<std::int32_t> tokens;
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i + n_held < docs.size(); ++i) {
+      for (runtime::TokenId id : s.tokenizer.encode(docs[i], false, false)) tokens.push_back(id);
+      tokens.push_back(s.end_of_document);
+      bytes += docs[i].size();
+    }
+    const auto n_docs = static_cast<std::int64_t>(docs.size() - n_held);
+    if (!s.options.quiet)
+      std::cerr << fmt::format("source {}: {} documents, {:.1f} MB, {} tokens ({:.2f} bytes/token), {} held out [{:.1f} s]\n",
+                               source.name, n_docs, static_cast<double>(bytes) / 1e6, tokens.size(),
+                               static_cast<double>(bytes) / static_cast<double>(tokens.size()), n_held,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    s.streams.emplace_back(source.name, std::move(tokens), n_docs);
+  }
+}
+
+Pretrainer::~Pretrainer() = default;
+
+std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& on_checkpoint) {
+  State& s = *s_;
+  const PretrainConfig& cfg = s.config;
+  runtime::ThreadPool pool(s.options.threads > 0 ? s.options.threads : runtime::default_thread_count());
+  TrainableLlama model(s.model_config, cfg.micro_batch, cfg.seq_len);
+  AdamW adamw(model.params(), cfg.adamw);
+  SequencePacker packer(s.streams, s.end_of_document, cfg.seed);
+  TokenBatch batch(cfg.micro_batch, cfg.seq_len);
+  const fs::path ckpt_dir = fs::path(s.options.out_dir) / "checkpoints";
+  const fs::path log_path = fs::path(s.options.out_dir) / "train_log.jsonl";
+  fs::create_directories(ckpt_dir);
+
+  TrainerState state;
+  state.config_fingerprint = s.fingerprint;
+  std::string last_checkpoint;
+  if (s.options.resume) {
+    if (const auto latest = latest_checkpoint(ckpt_dir.string())) {
+      state = read_checkpoint(*latest, model.params(), adamw.m(), adamw.v());
+      if (state.config_fingerprint != s.fingerprint)
+        fail("{}: this checkpoint was trained with another config or tokenizer; resume it with the same files, or "
+             "train into another --out", *latest);
+      for (const StreamPosition& p : state.streams)
+        for (TokenStream& t : s.streams)
+          if (t.name() == p.source) t.seek(p.position, p.epoch);
+      last_checkpoint = *latest;
+      if (!s.options.quiet) std::cerr << fmt::format("resuming from {} (step {})\n", *latest, state.step);
+    } else if (!s.options.quiet) {
+      std::cerr << "no checkpoint to resume from; starting afresh\n";
+    }
+  }
+  if (state.step == 0) {
+    init_parameters(model.params(), cfg.seed, static_cast<float>(cfg.model.init_std));
+  }
+  truncate_log(log_path, state.step);
+  std::ofstream log(log_path, std::ios::app);
+
+  const std::int64_t total = cfg.total_steps();
+  auto save = [&](const std::string& stage, bool final) {
+    CheckpointContents c{&s.model_config, {-1, s.end_of_document}, &model.params(), &adamw.m(), &adamw.v(), state,
+                         s.config.tokenizer};
+    c.state.streams.clear();
+    for (const TokenStream& t : s.streams) c.state.streams.push_back({t.name(), t.position(), t.epoch()});
+    last_checkpoint = write_checkpoint(ckpt_dir.string(), c);
+    if (cfg.keep_checkpoints > 0) {
+      std::vector<fs::path> all;
+      for (const auto& e : fs::directory_iterator(ckpt_dir))
+        if (e.is_directory() && e.path().filename().string().starts_with("step-")) all.push_back(e.path());
+      std::sort(all.begin(), all.end());
+      for (std::size_t i = 0; i + static_cast<std::size_t>(cfg.keep_checkpoints) < all.size(); ++i) fs::remove_all(all[i]);
+    }
+    if (on_checkpoint)
+      on_checkpoint({state.step, total, last_checkpoint, stage, state.step * cfg.tokens_per_step(), final});
+  };
+
+  const auto t_start = std::chrono::steady_clock::now();
+  std::int64_t steps_this_run = 0;
+  auto last_print = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+  while (state.step < total) {
+    // Which stage this step is in, and its step within the stage.
+    std::int64_t begin = 0;
+    std::size_t si = 0;
+    while (si + 1 < cfg.stages.size() && state.step >= begin + cfg.stage_steps(cfg.stages[si])) begin += cfg.stage_steps(cfg.stages[si++]);
+    const StageConfig& stage = cfg.stages[si];
+    LrSchedule schedule{stage.lr, cfg.stage_steps(stage), cfg.warmup_fraction, cfg.final_lr_fraction};
+    const double lr = schedule.at(state.step - begin);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    model.zero_grads();
+    LossSum loss;
+    for (std::int64_t micro = 0; micro < cfg.accumulation; ++micro) {
+      const std::int64_t first_sequence = (state.step * cfg.accumulation + micro) * cfg.micro_batch;
+      packer.fill(batch, stage.mixture, first_sequence);
+      const LossSum l = model.forward(batch, pool);
+      loss.sum += l.sum;
+      loss.targets += l.targets;
+      model.backward(1.0f, pool);
+    }
+    // The step's loss is the mean over every target of its micro-batches.
+    const float inv = 1.0f / static_cast<float>(std::max<std::int64_t>(1, loss.targets));
+    float* g = model.grads().data();
+    for (std::int64_t i = 0; i < model.grads().size(); ++i) g[i] *= inv;
+    const double mean_loss = loss.sum / static_cast<double>(std::max<std::int64_t>(1, loss.targets));
+    const double norm = global_grad_norm(model.grads());
+    ++state.step;
+    ++steps_this_run;
+
+    nlohmann::ordered_json entry{{"step", state.step}, {"stage", stage.name}, {"lr", lr}, {"loss", mean_loss},
+                                 {"grad_norm", norm}, {"tokens", state.step * cfg.tokens_per_step()}};
+    const bool finite = std::isfinite(mean_loss) && std::isfinite(norm);
+    const bool spike = finite && cfg.spike_factor > 0.0 && state.loss_count >= 20 &&
+                       mean_loss > cfg.spike_factor * state.loss_mean && !last_checkpoint.empty();
+    if (!finite) {
+      // Skip the update; the data window is consumed, so the next step sees new data.
+      ++state.skipped_steps;
+      entry["skipped"] = "non-finite loss or gradient";
+      std::cerr << fmt::format("warning: step {}: non-finite loss or gradient; the step is skipped\n", state.step);
+    } else if (spike) {
+      // Back to the last checkpoint's weights and moments; the data streams stay where they
+      // are, so the window that caused the spike is skipped.
+      const TrainerState restored = read_checkpoint(last_checkpoint, model.params(), adamw.m(), adamw.v());
+      state.updates = restored.updates;
+      ++state.skipped_steps;
+      entry["rolled_back_to"] = restored.step;
+      std::cerr << fmt::format("warning: step {}: loss {:.4f} is over {} x its running mean {:.4f}; back to {} and past this data\n",
+                               state.step, mean_loss, cfg.spike_factor, state.loss_mean, last_checkpoint);
+    } else {
+      adamw.update(model.params(), model.grads(), static_cast<float>(lr), ++state.updates, clip_scale(norm, cfg.clip));
+      // A running mean over about the last 50 steps.
+      const double w = 1.0 / static_cast<double>(std::min<std::int64_t>(state.loss_count + 1, 50));
+      state.loss_mean += (mean_loss - state.loss_mean) * w;
+      ++state.loss_count;
+    }
+    const double step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    entry["seconds"] = step_seconds;
+    log << entry.dump() << "\n";
+    log.flush();
+
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - t_start).count();
+    if (!s.options.quiet && (now - last_print > std::chrono::seconds(2) || state.step == total)) {
+      last_print = now;
+      const double tok_s = static_cast<double>(steps_this_run * cfg.tokens_per_step()) / elapsed;
+      std::cerr << fmt::format("stage {}/{} {:<10} step {:>6}/{}  loss {:.4f}  lr {:.2e}  {:.0f} tok/s  ETA {}\n", si + 1,
+                               cfg.stages.size(), stage.name, state.step, total, mean_loss, lr, tok_s,
+                               format_duration(elapsed / static_cast<double>(steps_this_run) *
+                                               static_cast<double>(total - state.step)));
+    }
+    const bool stage_end = state.step == begin + cfg.stage_steps(stage);
+    if (state.step == total || (cfg.checkpoint_every > 0 && state.step % cfg.checkpoint_every == 0) || stage_end)
+      save(stage.name, state.step == total);
+    if (s.options.stop_after_step >= 0 && state.step >= s.options.stop_after_step) break;
+  }
+  return last_checkpoint;
+}
+
+}  // namespace sextant::trainer
