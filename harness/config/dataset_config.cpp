@@ -15,14 +15,26 @@ const std::vector<std::string>& metrics_of(Inferencer i) {
   static const std::vector<std::string> ppl{"acc", "acc_norm", "acc_norm_nospace", "acc_token_mean"};
   static const std::vector<std::string> target{"acc", "perplexity"};
   static const std::vector<std::string> gen{"exact_match", "number_match", "choice_match", "bleu", "chrf", "pass@1"};
-  return i == Inferencer::Ppl ? ppl : i == Inferencer::Target ? target : gen;
+  static const std::vector<std::string> rolling{"bits_per_byte", "perplexity", "word_perplexity"};
+  switch (i) {
+    case Inferencer::Ppl:
+      return ppl;
+    case Inferencer::Target:
+      return target;
+    case Inferencer::Gen:
+      return gen;
+    case Inferencer::Rolling:
+      break;
+  }
+  return rolling;
 }
 
 Inferencer parse_inferencer(const std::string& name, const std::string& where) {
   if (name == "ppl") return Inferencer::Ppl;
   if (name == "target") return Inferencer::Target;
   if (name == "gen") return Inferencer::Gen;
-  fail("{}: unknown inferencer \"{}\" (known: ppl, target, gen)", where, name);
+  if (name == "rolling") return Inferencer::Rolling;
+  fail("{}: unknown inferencer \"{}\" (known: ppl, target, gen, rolling)", where, name);
 }
 
 GoldSpec parse_gold(const ConfigObject& o) {
@@ -82,6 +94,9 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
     case Inferencer::Target:
       m.target = o.text("target");
       break;
+    case Inferencer::Rolling:
+      if (m.shots > 0) fail("{}: a rolling mode scores texts as they are, without exemplars", o.where("shots"));
+      break;
     case Inferencer::Gen:
       m.max_tokens = static_cast<int>(o.integer_or("max_tokens", m.max_tokens));
       if (m.max_tokens < 1) fail("{}: must be at least 1", o.where("max_tokens"));
@@ -127,6 +142,8 @@ const char* inferencer_name(Inferencer i) {
       return "target";
     case Inferencer::Gen:
       return "gen";
+    case Inferencer::Rolling:
+      return "rolling";
   }
   return "?";
 }

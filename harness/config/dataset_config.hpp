@@ -17,6 +17,7 @@ enum class Inferencer {
   Ppl,     // multiple choice: every choice scored as a continuation of the prompt
   Target,  // one gold continuation scored: greedy-match accuracy and perplexity (LAMBADA)
   Gen,     // free generation, an answer extracted and compared with the references
+  Rolling, // a whole text's log-likelihood: bits per byte and perplexity (held-out text)
 };
 const char* inferencer_name(Inferencer i);
 

@@ -20,6 +20,10 @@ void run_ppl(runtime::RequestServer& engine, const ModeConfig& mode, const std::
 // The gold continuation's log-likelihood and whether greedy decoding would produce it.
 void run_target(runtime::RequestServer& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
                 const OutcomeSink& on_chunk);
+// A whole text's log-likelihood in windows of the model's context: per-sample log-prob,
+// tokens, bytes and words, for bits per byte and perplexity.
+void run_rolling(runtime::RequestServer& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
+                 const OutcomeSink& on_chunk);
 // Generation, answer extraction (with a majority vote over several samples) and per-sample metrics.
 void run_gen(runtime::RequestServer& engine, const ModeConfig& mode, const std::vector<PromptedSample>& samples,
              const OutcomeSink& on_chunk);

@@ -184,6 +184,10 @@ PromptedSample SampleBuilder::build_one(const datasets::Record& row, std::int64_
         s.prompt = s.contexts.front();
         break;
       }
+      case Inferencer::Rolling:
+        // The text itself: no chat template, no preamble.
+        s.prompt = question;
+        break;
       case Inferencer::Target:
         s.prompt = wrap(head + question);
         s.target = datasets::render_template(mode_.target, row);

@@ -132,6 +132,9 @@ void run_samples(runtime::RequestServer& server, const ModeConfig& mode, const s
     case Inferencer::Gen:
       run_gen(server, mode, samples, sink);
       break;
+    case Inferencer::Rolling:
+      run_rolling(server, mode, samples, sink);
+      break;
   }
 }
 

@@ -8,6 +8,7 @@
 #include "metrics/bleu.hpp"
 #include "metrics/chrf.hpp"
 #include "metrics/confidence_interval.hpp"
+#include "metrics/perplexity.hpp"
 
 namespace sextant::harness {
 
@@ -61,6 +62,33 @@ MetricScore corpus_score(const std::string& metric, const std::vector<SampleOutc
     };
   }
   const auto b = metrics::bootstrap_interval(outcomes.size(), statistic, {});
+  s.value = b.estimate;
+  s.ci_low = b.lower;
+  s.ci_high = b.upper;
+  return s;
+}
+
+// A corpus perplexity metric over documents' totals; a single document has no spread.
+MetricScore rolling_score(const std::string& metric, const std::vector<metrics::LogLikelihoodTotals>& docs) {
+  MetricScore s;
+  s.metric = metric;
+  s.samples = static_cast<std::int64_t>(docs.size());
+  if (docs.empty()) return s;
+  auto value_of = [metric](const metrics::LogLikelihoodTotals& t) {
+    if (metric == "bits_per_byte") return t.bytes > 0 ? metrics::bits_per_byte(t) : 0.0;
+    if (metric == "word_perplexity") return t.words > 0 ? metrics::word_perplexity(t) : 0.0;
+    return t.tokens > 0 ? metrics::token_perplexity(t) : 0.0;
+  };
+  const metrics::ResampleStatistic statistic = [&docs, value_of](std::span<const std::size_t> idx) {
+    metrics::LogLikelihoodTotals sum;
+    for (std::size_t i : idx) sum += docs[i];
+    return value_of(sum);
+  };
+  if (docs.size() == 1) {
+    s.value = s.ci_low = s.ci_high = value_of(docs.front());
+    return s;
+  }
+  const auto b = metrics::bootstrap_interval(docs.size(), statistic, {});
   s.value = b.estimate;
   s.ci_low = b.lower;
   s.ci_high = b.upper;
@@ -136,6 +164,18 @@ std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<S
       ppl.samples = static_cast<std::int64_t>(outcomes.size());
       ppl.value = ppl.ci_low = ppl.ci_high = tokens > 0 ? std::exp(-logprob / tokens) : 0.0;
       scores.push_back(ppl);
+      break;
+    }
+    case Inferencer::Rolling: {
+      // Corpus totals, as lm-eval aggregates them; the interval comes from resampling documents.
+      std::vector<metrics::LogLikelihoodTotals> docs;
+      for (const auto& o : outcomes)
+        docs.push_back({o.detail.at("logprob").get<double>(), o.detail.at("tokens").get<std::int64_t>(),
+                        o.detail.at("words").get<std::int64_t>(), o.detail.at("bytes").get<std::int64_t>()});
+      std::vector<std::string> names{mode.metric};
+      for (const char* n : {"bits_per_byte", "perplexity", "word_perplexity"})
+        if (n != mode.metric) names.push_back(n);
+      for (const auto& name : names) scores.push_back(rolling_score(name, docs));
       break;
     }
     case Inferencer::Gen: {
