@@ -14,8 +14,8 @@ namespace sextant::harness {
 
 namespace {
 
-std::string default_corpus_dir() {
-  if (const char* env = std::getenv("SEXTANT_CORPUS_DIR")) return env;
+std::string default_corpora_dir() {
+  if (const char* env = std::getenv("SEXTANT_CORPORA_DIR")) return env;
   return "corpora";
 }
 
@@ -29,8 +29,8 @@ int train_command(const std::vector<std::string>& argv) {
                  "scored between steps and stored with its step, so reports show scores against steps.");
   args.option("config", "FILE", "the training config (.json)")
       .option("out", "DIR", "where checkpoints/, heldout/, train_log.jsonl and the result store go", "runs/train")
-      .option("corpus-dir", "DIR", "the folder the sources' files are relative to (or $SEXTANT_CORPUS_DIR)",
-              default_corpus_dir())
+      .option("corpora-dir", "DIR", "the folder the sources' files are relative to (or $SEXTANT_CORPORA_DIR)",
+              default_corpora_dir())
       .option("data-dir", "DIR", "benchmark files for the checkpoint evaluations (or $SEXTANT_DATA_DIR)",
               std::getenv("SEXTANT_DATA_DIR") ? std::getenv("SEXTANT_DATA_DIR") : "data")
       .option("threads", "N", "threads to use (default: all cores)")
@@ -41,7 +41,7 @@ int train_command(const std::vector<std::string>& argv) {
 
   trainer::PretrainConfig config = trainer::read_pretrain_config(args.get("config"));
   trainer::PretrainOptions options;
-  options.corpus_dir = args.get("corpus-dir");
+  options.corpus_dir = args.get("corpora-dir");
   options.out_dir = args.get("out");
   options.resume = args.flag_set("resume");
   if (args.has("threads")) options.threads = static_cast<int>(args.get_int("threads"));

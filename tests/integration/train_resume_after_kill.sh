@@ -31,7 +31,7 @@ cat > "$work/train.json" <<JSON
   "checkpoint_every": 10
 }
 JSON
-args=(train --config "$work/train.json" --corpus-dir "$corpus")
+args=(train --config "$work/train.json" --corpora-dir "$corpus")
 "$sextant" "${args[@]}" --out "$work/straight" --threads 2 > /dev/null 2>&1
 
 # Kill at a random moment after the first checkpoint and before the end.
