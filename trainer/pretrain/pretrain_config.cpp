@@ -44,8 +44,19 @@ PretrainConfig read_pretrain_config(const std::string& path) {
   p.path = path;
   p.name = c.text("name");
   p.seed = static_cast<std::uint64_t>(c.integer_or("seed", 1));
-  p.tokenizer = c.text("tokenizer");
-  if (fs::path(p.tokenizer).is_relative()) p.tokenizer = (fs::path(path).parent_path() / p.tokenizer).lexically_normal().string();
+  if (c.has("tokenizer") && c.raw("tokenizer").is_string()) {
+    p.tokenizer = c.text("tokenizer");
+    if (fs::path(p.tokenizer).is_relative())
+      p.tokenizer = (fs::path(path).parent_path() / p.tokenizer).lexically_normal().string();
+  } else if (c.has("tokenizer")) {
+    const ConfigObject t = c.object("tokenizer");
+    t.reject_unknown({"vocab_size", "special_tokens"});
+    p.tokenizer_vocab = positive(t, "vocab_size", p.tokenizer_vocab);
+    if (p.tokenizer_vocab < 512) fail("{}: at least 512 (the 256 bytes and some merges)", t.where("vocab_size"));
+    if (t.has("special_tokens")) p.special_tokens = t.texts("special_tokens");
+    if (p.special_tokens.empty() || p.special_tokens.front() != "<|endoftext|>")
+      fail("{}: the first special token must be <|endoftext|> (it ends every document)", t.where("special_tokens"));
+  }
 
   const ConfigObject m = c.object("model");
   m.reject_unknown({"hidden_size", "layers", "heads", "kv_heads", "ffn_size", "rope_theta", "rms_norm_eps", "init_std"});

@@ -40,7 +40,11 @@ struct PretrainConfig {
   std::string path;  // the file it came from, for messages
   std::string name;
   std::uint64_t seed = 1;
-  std::string tokenizer;  // a tokenizer.json, relative to the config file or absolute
+  // A tokenizer.json (relative to the config file, or absolute); or, when empty, one the run
+  // trains on its sources' training documents (byte-level BPE) and keeps as OUT/tokenizer.json.
+  std::string tokenizer;
+  std::int64_t tokenizer_vocab = 4096;
+  std::vector<std::string> special_tokens{"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
   ModelShape model;
   std::int64_t seq_len = 256, micro_batch = 8, accumulation = 1;
   AdamWSettings adamw;

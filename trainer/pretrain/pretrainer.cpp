@@ -22,6 +22,7 @@
 #include "trainer/model/trainable_llama.hpp"
 #include "trainer/optim/adamw.hpp"
 #include "trainer/optim/lr_schedule.hpp"
+#include "trainer/tokenizer/bpe_trainer.hpp"
 
 namespace sextant::trainer {
 namespace fs = std::filesystem;
@@ -91,6 +92,44 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   State& s = *s_;
   s.config = std::move(config);
   s.options = std::move(options);
+  fs::create_directories(s.options.out_dir);
+
+  // Each source's documents: the last held_out share goes to heldout/NAME.jsonl (text for
+  // perplexity), the rest is for training.
+  const fs::path heldout_dir = fs::path(s.options.out_dir) / "heldout";
+  fs::create_directories(heldout_dir);
+  std::vector<std::vector<std::string>> training_docs;
+  for (const SourceConfig& source : s.config.sources) {
+    std::vector<std::string> docs = read_source_documents(source, s.options.corpus_dir);
+    const auto n_held = static_cast<std::size_t>(std::ceil(source.held_out * static_cast<double>(docs.size())));
+    if (docs.size() < n_held + 1) fail("sources.{}: too few documents ({})", source.name, docs.size());
+    std::string held;
+    for (std::size_t i = docs.size() - n_held; i < docs.size(); ++i) held += nlohmann::json({{"text", docs[i]}}).dump() + "\n";
+    write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
+    docs.resize(docs.size() - n_held);
+    training_docs.push_back(std::move(docs));
+  }
+
+  // The tokenizer: the config's file, or one trained here on the training documents (kept
+  // in OUT so that a resumed run and every checkpoint use the same).
+  if (s.config.tokenizer.empty()) {
+    const fs::path path = fs::path(s.options.out_dir) / "tokenizer.json";
+    if (!(s.options.resume && fs::exists(path))) {
+      const auto t0 = std::chrono::steady_clock::now();
+      BpeTrainerOptions bpe;
+      bpe.vocab_size = static_cast<int>(s.config.tokenizer_vocab);
+      bpe.special_tokens = s.config.special_tokens;
+      BpeTrainer trainer(bpe);
+      for (const auto& docs : training_docs)
+        for (const std::string& d : docs) trainer.add_document(d);
+      trainer.train().save_tokenizer_json(path.string());
+      if (!s.options.quiet)
+        std::cerr << fmt::format("tokenizer: byte-level BPE of {} tokens trained on {} documents ({:.1f} MB) [{:.1f} s]\n",
+                                 bpe.vocab_size, trainer.document_count(), static_cast<double>(trainer.byte_count()) / 1e6,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    s.config.tokenizer = path.string();
+  }
   s.tokenizer = runtime::Tokenizer::from_tokenizer_json(s.config.tokenizer);
   s.end_of_document = end_of_document_id(s.tokenizer, s.config.tokenizer);
   s.model_config = model_config_of(s.config, s.tokenizer.vocab_size());
@@ -99,32 +138,22 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   h.add_file(s.config.path).add_file(s.config.tokenizer);
   s.fingerprint = h.hex();
 
-  // Each source's documents: the last held_out share goes to heldout/NAME.jsonl (text for
-  // perplexity), the rest becomes the training stream.
-  const fs::path heldout_dir = fs::path(s.options.out_dir) / "heldout";
-  fs::create_directories(heldout_dir);
-  for (const SourceConfig& source : s.config.sources) {
+  for (std::size_t k = 0; k < s.config.sources.size(); ++k) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::string> docs = read_source_documents(source, s.options.corpus_dir);
-    const auto n_held = static_cast<std::size_t>(std::ceil(source.held_out * static_cast<double>(docs.size())));
-    if (docs.size() < n_held + 1) fail("sources.{}: too few documents ({})", source.name, docs.size());
-    std::string held;
-    for (std::size_t i = docs.size() - n_held; i < docs.size(); ++i) held += nlohmann::json({{"text", docs[i]}}).dump() + "\n";
-    write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
     std::vector<std::int32_t> tokens;
     std::size_t bytes = 0;
-    for (std::size_t i = 0; i + n_held < docs.size(); ++i) {
-      for (runtime::TokenId id : s.tokenizer.encode(docs[i], false, false)) tokens.push_back(id);
+    for (const std::string& d : training_docs[k]) {
+      for (runtime::TokenId id : s.tokenizer.encode(d, false, false)) tokens.push_back(id);
       tokens.push_back(s.end_of_document);
-      bytes += docs[i].size();
+      bytes += d.size();
     }
-    const auto n_docs = static_cast<std::int64_t>(docs.size() - n_held);
+    const auto n_docs = static_cast<std::int64_t>(training_docs[k].size());
     if (!s.options.quiet)
-      std::cerr << fmt::format("source {}: {} documents, {:.1f} MB, {} tokens ({:.2f} bytes/token), {} held out [{:.1f} s]\n",
-                               source.name, n_docs, static_cast<double>(bytes) / 1e6, tokens.size(),
-                               static_cast<double>(bytes) / static_cast<double>(tokens.size()), n_held,
+      std::cerr << fmt::format("source {}: {} documents, {:.1f} MB, {} tokens ({:.2f} bytes/token) [{:.1f} s]\n",
+                               s.config.sources[k].name, n_docs, static_cast<double>(bytes) / 1e6, tokens.size(),
+                               static_cast<double>(bytes) / static_cast<double>(tokens.size()),
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    s.streams.emplace_back(source.name, std::move(tokens), n_docs);
+    s.streams.emplace_back(s.config.sources[k].name, std::move(tokens), n_docs);
   }
 }
 
