@@ -44,3 +44,23 @@ inline std::string data_dir() {
     WARN("skipped: the benchmark files are absent (set SEXTANT_DATA_DIR to shared/datasets)"); \
     return;                                                                              \
   }
+
+namespace sextant::testing {
+
+// The shared corpora (langid, pretraining text): $SEXTANT_CORPORA_DIR, else ../shared/corpora
+// beside the source tree (where the project's shared folder sits). Empty when absent.
+inline std::string corpora_dir() {
+  if (const char* env = std::getenv("SEXTANT_CORPORA_DIR")) return std::filesystem::is_directory(env) ? env : "";
+  const std::string p = std::string(SEXTANT_SOURCE_DIR) + "/../shared/corpora";
+  return std::filesystem::is_directory(p) ? p : std::string();
+}
+
+}  // namespace sextant::testing
+
+// Skips the rest of a test that needs the shared corpora, saying why.
+#define SEXTANT_REQUIRE_CORPORA(dir)                                                            \
+  const std::string dir = sextant::testing::corpora_dir();                                      \
+  if (dir.empty()) {                                                                            \
+    WARN("skipped: the shared corpora are absent (set SEXTANT_CORPORA_DIR to shared/corpora)"); \
+    return;                                                                                     \
+  }
