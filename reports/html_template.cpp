@@ -124,7 +124,8 @@ table.plain td.num { text-align: right; }
   const models = data.models, rows = data.rows;
   const PALETTE = ['#2456c7', '#d1495b', '#2a9d8f', '#e9a23b', '#7b4fb3', '#8c564b', '#d16ba5', '#17becf', '#7f8c1f', '#5c6675'];
   const colour = (i) => PALETTE[i % PALETTE.length];
-  const isPercent = (metric) => metric !== 'perplexity';
+  const lowerBetter = (metric) => ['perplexity', 'bits_per_byte', 'word_perplexity'].includes(metric);
+  const isPercent = (metric) => !lowerBetter(metric);
   const scaleOf = (metric) => (isPercent(metric) ? 100 : 1);
   const fmt = (metric, v) => (v === null || v === undefined || !isFinite(v) ? '–' : (v * scaleOf(metric)).toFixed(2));
   const dimensionOf = (m, name) => models[m].dimensions.find((d) => d.dimension === name) || null;
@@ -196,7 +197,7 @@ table.plain td.num { text-align: right; }
           c.metric + ': ' + c.display,
           '95% CI: ' + fmt(c.metric, c.low) + ' – ' + fmt(c.metric, c.high),
           c.samples + ' samples', 'version ' + c.version + ', ' + runLabel(c.run)].join('\n');
-        return { value: c.value, display: c.display, title, lowerIsBetter: c.metric === 'perplexity' };
+        return { value: c.value, display: c.display, title, lowerIsBetter: lowerBetter(c.metric) };
       }
       const d = col.kind === 'dim' ? dimensionOf(m, col.dim) : models[m].overall;
       if (!d) return null;
@@ -257,7 +258,7 @@ table.plain td.num { text-align: right; }
       const head2 = el('tr', {}, groups.flatMap((g) => g.cols.map((c) => {
         if (c.kind === 'dim') return sortable(c.key, -1, { class: 'avg', title: g.dim + ': mean of its datasets' }, 'avg');
         const r = rows[c.row];
-        const lowerIsBetter = r.metrics === 'perplexity';
+        const lowerIsBetter = lowerBetter(r.metrics);
         return sortable(c.key, lowerIsBetter ? 1 : -1,
           { title: r.dataset + ' (' + r.mode + ')\nmetric: ' + r.metrics + '\nversion: ' + r.versions },
           breakable(r.dataset), el('small', {}, r.mode));

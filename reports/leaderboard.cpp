@@ -64,7 +64,7 @@ void assign_labels(std::vector<ModelColumn>& models) {
 void summarize_model(ModelColumn& model, std::size_t column, const std::vector<Row>& rows) {
   std::map<std::string, std::pair<double, int>, decltype(&dimension_before)> sums(&dimension_before);
   for (const auto& row : rows) {
-    if (!row.cells[column]) continue;
+    if (!row.cells[column] || row.dimension == kPerplexityGroup) continue;
     auto& [sum, n] = sums[row.dimension];
     sum += row.cells[column]->score.value;
     ++n;

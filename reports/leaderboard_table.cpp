@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "core/capability_dimensions.hpp"
+
 namespace sextant::reports {
 
 namespace {
@@ -20,7 +22,8 @@ std::vector<std::string> separator_row(const std::string& title, std::size_t col
 }  // namespace
 
 std::string format_score(const std::string& metric, double value) {
-  if (metric == "perplexity") return fmt::format("{:.2f}", value);
+  if (metric == "bits_per_byte") return fmt::format("{:.3f}", value);
+  if (lower_is_better(metric)) return fmt::format("{:.2f}", value);
   return fmt::format("{:.2f}", 100 * value);
 }
 

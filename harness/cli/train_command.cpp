@@ -63,7 +63,7 @@ int train_command(const std::vector<std::string>& argv) {
     std::vector<std::string> eval_args = {"--model",      e.dir,      "--model-name", name,
                                           "--step",       std::to_string(e.step),
                                           "--suite",      suite,      "--work-dir",   options.out_dir,
-                                          "--data-dir",   data_dir,   "--quiet"};
+                                          "--data-dir",   options.out_dir + "," + data_dir,   "--quiet"};
     if (!threads.empty()) eval_args.insert(eval_args.end(), {"--threads", threads});
     eval_command(eval_args);
   });

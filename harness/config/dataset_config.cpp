@@ -182,9 +182,10 @@ DatasetConfig load_dataset_config(const std::string& path) {
   if (d.name != std::filesystem::path(path).stem().string())
     fail("{}: name \"{}\" differs from the file's name", o.where("name"), d.name);
   d.dimension = o.text("dimension");
-  if (std::none_of(std::begin(kDimensions), std::end(kDimensions), [&](const char* k) { return d.dimension == k; }))
-    fail("{}: \"{}\" is not one of Exam, Language, Knowledge, Understanding, Reasoning", o.where("dimension"),
-         d.dimension);
+  if (d.dimension != kPerplexityGroup &&
+      std::none_of(std::begin(kDimensions), std::end(kDimensions), [&](const char* k) { return d.dimension == k; }))
+    fail("{}: \"{}\" is not one of Exam, Language, Knowledge, Understanding, Reasoning (or Perplexity, for held-out "
+         "text)", o.where("dimension"), d.dimension);
   d.description = o.text_or("description", "");
   if (o.raw("test").is_array()) {
     for (std::size_t i = 0; i < o.raw("test").size(); ++i)

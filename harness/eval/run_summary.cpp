@@ -12,10 +12,17 @@ namespace sextant::harness {
 
 namespace {
 
-// Perplexity is not a fraction; everything else prints as a percentage.
+// Perplexity and bits per byte are not fractions; everything else prints as a percentage.
 std::string show(const MetricScore& m) {
-  if (m.metric == "perplexity") return fmt::format("{:.2f}", m.value);
+  if (m.metric == "bits_per_byte") return fmt::format("{:.3f}", m.value);
+  if (lower_is_better(m.metric)) return fmt::format("{:.2f}", m.value);
   return fmt::format("{:.1f}", 100 * m.value);
+}
+
+std::string interval_of(const MetricScore& m) {
+  if (m.metric == "perplexity") return "";
+  if (m.metric == "bits_per_byte") return fmt::format("[{:.3f}, {:.3f}]", m.ci_low, m.ci_high);
+  return fmt::format("[{:.1f}, {:.1f}]", 100 * m.ci_low, 100 * m.ci_high);
 }
 
 }  // namespace
@@ -23,7 +30,8 @@ std::string show(const MetricScore& m) {
 DimensionScores summarize_dimensions(const std::vector<TaskResult>& tasks) {
   std::map<std::string, std::vector<double>> values;
   for (const auto& t : tasks)
-    if (t.skipped.empty() && !t.scores.empty()) values[t.key.dimension].push_back(t.scores.front().value);
+    if (t.skipped.empty() && !t.scores.empty() && t.key.dimension != kPerplexityGroup)
+      values[t.key.dimension].push_back(t.scores.front().value);
   DimensionScores d;
   for (const auto& [dim, v] : values) {
     double sum = 0;
@@ -46,10 +54,8 @@ void print_summary_table(std::ostream& out, const RunSummary& run) {
       if (t.key.dimension != dim || !t.skipped.empty() || t.scores.empty()) continue;
       any = true;
       const MetricScore& m = t.scores.front();
-      const std::string interval =
-          m.metric == "perplexity" ? "" : fmt::format("[{:.1f}, {:.1f}]", 100 * m.ci_low, 100 * m.ci_high);
       out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7} {:>15} {:>7}\n", dim, t.key.dataset, t.key.mode,
-                         t.key.version, m.metric, show(m), interval, m.samples);
+                         t.key.version, m.metric, show(m), interval_of(m), m.samples);
     }
     if (any)
       out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7.1f}\n", dim, "(average)", "", "", "",
@@ -58,6 +64,12 @@ void print_summary_table(std::ostream& out, const RunSummary& run) {
   if (!dims.dimensions.empty())
     out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7.1f}   ({} of 5 dimensions)\n", "overall", "", "", "", "",
                        100 * dims.overall, dims.dimensions.size());
+  for (const auto& t : run.tasks) {
+    if (t.key.dimension != kPerplexityGroup || !t.skipped.empty() || t.scores.empty()) continue;
+    const MetricScore& m = t.scores.front();
+    out << fmt::format("{:<14} {:<20} {:<18} {:<7} {:<20} {:>7} {:>15} {:>7}\n", kPerplexityGroup, t.key.dataset,
+                       t.key.mode, t.key.version, m.metric, show(m), interval_of(m), m.samples);
+  }
   for (const auto& [task, why] : run.skipped) out << fmt::format("skipped {}: {}\n", task, why);
 }
 

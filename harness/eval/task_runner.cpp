@@ -18,6 +18,17 @@
 
 namespace sextant::harness {
 
+std::vector<std::string> data_dirs_of(const std::string& list) {
+  std::vector<std::string> dirs;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t end = std::min(list.find(',', start), list.size());
+    if (end > start) dirs.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return dirs;
+}
+
 namespace {
 
 std::string data_identity_of(const std::vector<std::string>& files) {
@@ -66,27 +77,37 @@ PreparedTask prepare_task(const runtime::Model& model, ResultStore& store, const
       dataset.common_json + "|" + mode.config_json + (options.circular ? "|circular" : "");
   result.key.version = config_version(dataset.name, identity_json, options.chat);
 
-  const datasets::SourceSpec* test = dataset.test_source(options.data_dir);
+  // The data folders are searched in order; the first that holds the test files is the
+  // dataset's root.
+  const datasets::SourceSpec* test = nullptr;
+  std::string root, locations;
+  for (const std::string& dir : data_dirs_of(options.data_dir)) {
+    if ((test = dataset.test_source(dir))) {
+      root = dir;
+      break;
+    }
+    locations += (locations.empty() ? "" : ", ") + dataset.test_locations(dir);
+  }
   if (!test) {
-    result.skipped = fmt::format("not found: {}", dataset.test_locations(options.data_dir));
+    result.skipped = fmt::format("not found: {}", locations);
     return task;
   }
-  std::vector<std::string> files = datasets::source_files(*test, options.data_dir);
+  std::vector<std::string> files = datasets::source_files(*test, root);
   if (mode.shots > 0) {
-    const auto example_files = datasets::source_files(*dataset.examples, options.data_dir);
+    const auto example_files = datasets::source_files(*dataset.examples, root);
     if (example_files.empty()) {
-      result.skipped = fmt::format("no exemplar file under {}", options.data_dir);
+      result.skipped = fmt::format("no exemplar file under {}", root);
       return task;
     }
     files.insert(files.end(), example_files.begin(), example_files.end());
   }
 
   datasets::BadRows bad(options.skip_bad_rows);
-  std::vector<datasets::Record> rows = datasets::load_records(*test, options.data_dir, bad);
+  std::vector<datasets::Record> rows = datasets::load_records(*test, root, bad);
   if (options.limit > 0 && static_cast<std::int64_t>(rows.size()) > options.limit)
     rows.resize(static_cast<std::size_t>(options.limit));
   std::vector<datasets::Record> examples;
-  if (mode.shots > 0) examples = datasets::load_records(*dataset.examples, options.data_dir, bad);
+  if (mode.shots > 0) examples = datasets::load_records(*dataset.examples, root, bad);
 
   std::optional<runtime::ChatTemplate> chat;
   if (options.chat) chat = runtime::chat_template_for(model);

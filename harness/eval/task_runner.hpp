@@ -17,8 +17,11 @@
 
 namespace sextant::harness {
 
+// "a,b" -> {"a", "b"}: the data folders of --data-dir, searched in order.
+std::vector<std::string> data_dirs_of(const std::string& list);
+
 struct TaskOptions {
-  std::string data_dir;
+  std::string data_dir;  // folders searched in order, separated by commas
   std::int64_t limit = -1;  // first N rows; -1: all
   bool skip_bad_rows = false;
   bool chat = false;      // prompts through the model's chat template

@@ -98,7 +98,7 @@ PretrainConfig read_pretrain_config(const std::string& path) {
   const ConfigObject sources = c.object("sources");
   for (const auto& [name, value] : sources.json().items()) {
     const ConfigObject s = sources.object(name);
-    s.reject_unknown({"files", "format", "field", "held_out", "min_chars"});
+    s.reject_unknown({"files", "format", "field", "held_out", "held_out_bytes", "min_chars"});
     SourceConfig sc;
     sc.name = name;
     sc.files = s.texts("files");
@@ -107,6 +107,7 @@ PretrainConfig read_pretrain_config(const std::string& path) {
       fail("{}: \"{}\" is not a format (paragraphs, lines, file, jsonl)", s.where("format"), sc.format);
     sc.field = s.text_or("field", sc.field);
     sc.held_out = fraction(s, "held_out", sc.held_out);
+    sc.held_out_bytes = s.integer_or("held_out_bytes", sc.held_out_bytes);
     sc.min_chars = s.integer_or("min_chars", sc.min_chars);
     p.sources.push_back(std::move(sc));
   }

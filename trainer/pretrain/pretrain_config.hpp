@@ -18,7 +18,8 @@ struct SourceConfig {
   std::vector<std::string> files;
   std::string format = "paragraphs";
   std::string field = "text";
-  double held_out = 0.01;        // the last fraction of documents, kept out for perplexity
+  double held_out = 0.01;        // this share of documents (every 1/share-th one) is kept out for perplexity,
+  std::int64_t held_out_bytes = 65536;  // up to this much text, so that scoring a checkpoint stays quick
   std::int64_t min_chars = 1;    // shorter documents are dropped
 };
 

@@ -94,20 +94,31 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   s.options = std::move(options);
   fs::create_directories(s.options.out_dir);
 
-  // Each source's documents: the last held_out share goes to heldout/NAME.jsonl (text for
-  // perplexity), the rest is for training.
+  // Each source's documents: every (1 / held_out)-th one, up to held_out_bytes of text, goes
+  // to heldout/NAME.jsonl (text for perplexity); spread over the files, the held-out text is
+  // like the training text. The rest is for training.
   const fs::path heldout_dir = fs::path(s.options.out_dir) / "heldout";
   fs::create_directories(heldout_dir);
   std::vector<std::vector<std::string>> training_docs;
   for (const SourceConfig& source : s.config.sources) {
     std::vector<std::string> docs = read_source_documents(source, s.options.corpus_dir);
-    const auto n_held = static_cast<std::size_t>(std::ceil(source.held_out * static_cast<double>(docs.size())));
-    if (docs.size() < n_held + 1) fail("sources.{}: too few documents ({})", source.name, docs.size());
+    std::vector<std::string> train;
     std::string held;
-    for (std::size_t i = docs.size() - n_held; i < docs.size(); ++i) held += nlohmann::json({{"text", docs[i]}}).dump() + "\n";
+    std::int64_t held_bytes = 0;
+    const std::size_t every = source.held_out > 0.0 ? static_cast<std::size_t>(std::llround(1.0 / source.held_out)) : 0;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      const bool hold = every > 0 && i % every == every - 1 &&
+                        held_bytes + static_cast<std::int64_t>(docs[i].size()) <= source.held_out_bytes;
+      if (hold) {
+        held += nlohmann::json({{"text", docs[i]}}).dump() + "\n";
+        held_bytes += static_cast<std::int64_t>(docs[i].size());
+      } else {
+        train.push_back(std::move(docs[i]));
+      }
+    }
+    if (train.empty()) fail("sources.{}: no document is left for training", source.name);
     write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
-    docs.resize(docs.size() - n_held);
-    training_docs.push_back(std::move(docs));
+    training_docs.push_back(std::move(train));
   }
 
   // The tokenizer: the config's file, or one trained here on the training documents (kept
