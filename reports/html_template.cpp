@@ -386,6 +386,13 @@ table.plain td.num { text-align: right; }
   }
 
   // ---- training curves: checkpoints (models with a step) grouped into runs by name
+  // The y axis of a chart that is not in percent: its metric, and which way is better.
+  function yLabel(pts) {
+    const names = [...new Set(pts.map((p) => p.metric))];
+    const better = names.every(lowerBetter) ? ' (lower is better)' : '';
+    return (names.length === 1 ? names[0].replace(/_/g, ' ') : 'score') + better;
+  }
+
   function lineChart(caption, series, pointOf, hidden) {
     const W = 460, H = 270, L = 50, Rm = 14, T = 12, B = 42;
     const lines = series.map((s, k) => ({ s, k, points: s.models.map((m) => {
@@ -422,7 +429,7 @@ table.plain td.num { text-align: right; }
     chart.append(svg('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }));
     chart.append(svg('text', { x: (L + W - Rm) / 2, y: H - 6, 'text-anchor': 'middle' }, 'step'));
     chart.append(svg('text', { x: 12, y: (T + H - B) / 2, 'text-anchor': 'middle',
-      transform: 'rotate(-90 12 ' + ((T + H - B) / 2) + ')' }, percent ? 'score (%)' : 'score'));
+      transform: 'rotate(-90 12 ' + ((T + H - B) / 2) + ')' }, percent ? 'score (%)' : yLabel(pts)));
     for (const { s, k, points } of lines) {
       const c = colour(k);
       const banded = points.filter((p) => p.low !== null && p.high !== null);
@@ -471,7 +478,9 @@ table.plain td.num { text-align: right; }
         const c = r.cells[i];
         return c ? { value: c.value, display: c.display, low: c.low, high: c.high, samples: c.samples, metric: c.metric } : null;
       }, hidden)).filter((c) => c);
-      grids.replaceChildren(el('h3', {}, 'Per dimension'), el('div', { class: 'charts', id: 'dimension-curves' }, dimCharts),
+      // Held-out perplexity alone has no dimension: no empty heading then.
+      grids.replaceChildren(...(dimCharts.length ? [el('h3', {}, 'Per dimension'),
+        el('div', { class: 'charts', id: 'dimension-curves' }, dimCharts)] : []),
         el('h3', {}, 'Per dataset'), el('div', { class: 'charts', id: 'dataset-curves' }, rowCharts));
     }
     render();

@@ -90,8 +90,10 @@ MetricScore rolling_score(const std::string& metric, const std::vector<metrics::
   }
   const auto b = metrics::bootstrap_interval(docs.size(), statistic, {});
   s.value = b.estimate;
-  s.ci_low = b.lower;
-  s.ci_high = b.upper;
+  // Word perplexity overflows on text with few spaces (Chinese): an infinite value has no
+  // interval worth showing.
+  s.ci_low = std::isfinite(b.lower) ? b.lower : b.estimate;
+  s.ci_high = std::isfinite(b.upper) ? b.upper : b.estimate;
   return s;
 }
 
@@ -169,9 +171,14 @@ std::vector<MetricScore> task_scores(const ModeConfig& mode, const std::vector<S
     case Inferencer::Rolling: {
       // Corpus totals, as lm-eval aggregates them; the interval comes from resampling documents.
       std::vector<metrics::LogLikelihoodTotals> docs;
-      for (const auto& o : outcomes)
-        docs.push_back({o.detail.at("logprob").get<double>(), o.detail.at("tokens").get<std::int64_t>(),
-                        o.detail.at("words").get<std::int64_t>(), o.detail.at("bytes").get<std::int64_t>()});
+      for (const auto& o : outcomes) {
+        metrics::LogLikelihoodTotals t;
+        t.log_prob = o.detail.at("logprob").get<double>();
+        t.tokens = o.detail.at("tokens").get<std::int64_t>();
+        t.bytes = o.detail.at("bytes").get<std::int64_t>();
+        t.words = o.detail.at("words").get<std::int64_t>();
+        docs.push_back(t);
+      }
       std::vector<std::string> names{mode.metric};
       for (const char* n : {"bits_per_byte", "perplexity", "word_perplexity"})
         if (n != mode.metric) names.push_back(n);

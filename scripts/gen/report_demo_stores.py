@@ -39,9 +39,9 @@ LETTERS = "ABCD"
 
 
 def layout():
-    source = (ROOT / "harness/store/result_store.cpp").read_text()
-    schema = re.search(r'kSchema = R"sql\((.*?)\)sql"', source, re.S).group(1)
-    version = int(re.search(r"kLayoutVersion = (\d+);", source).group(1))
+    source = (ROOT / "harness/store/store_layout.hpp").read_text()
+    schema = re.search(r'kStoreSchema = R"sql\((.*?)\)sql"', source, re.S).group(1)
+    version = int(re.search(r"kStoreLayoutVersion = (\d+);", source).group(1))
     return schema, version
 
 

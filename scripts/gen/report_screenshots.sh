@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the README's pictures of the HTML report, docs/images/leaderboard.png and
-# docs/images/training-curve.png: synthetic stores (scripts/gen/report_demo_stores.py), then
-# `sextant report --format html`, then headless chromium (scripts/setup.sh installs it).
-#   scripts/gen/report_screenshots.sh              # uses build/harness/sextant
-#   SEXTANT=path/to/sextant scripts/gen/report_screenshots.sh
+# docs/images/training-curve.png: result stores, then `sextant report --format html`, then
+# headless chromium (scripts/setup.sh installs it). The leaderboard comes from a synthetic store
+# (scripts/gen/report_demo_stores.py); the training curve from TRAIN_DIR, the --out of a real
+# `sextant train --config configs/train/tiny-staged.json` run (its checkpoints' held-out bits
+# per byte), or from the synthetic store when TRAIN_DIR is not given.
+#   scripts/gen/report_screenshots.sh [TRAIN_DIR]   # uses build/harness/sextant
+#   SEXTANT=path/to/sextant scripts/gen/report_screenshots.sh [TRAIN_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 sextant=${SEXTANT:-$root/build/harness/sextant}
@@ -14,7 +17,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 "$root/scripts/gen/report_demo_stores.py" "$work"
 "$sextant" report --work-dir "$work/leaderboard" --format html --out "$work/leaderboard/report" >/dev/null
-"$sextant" report --work-dir "$work/training" --format html --out "$work/training/report" >/dev/null
+training=${1:-$work/training}
+"$sextant" report --work-dir "$training" --format html --out "$work/training/report" >/dev/null
 
 # shot URL PNG WIDTH,HEIGHT; the page's #only=SECTIONS shows those sections alone (headless
 # chromium draws a blank picture of a page scrolled to an anchor).

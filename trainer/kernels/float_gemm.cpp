@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <string>
 
 #include "runtime/cpu/thread_pool.hpp"
 #include "trainer/kernels/float_gemm_tile.hpp"
@@ -11,16 +12,21 @@
 namespace sextant::trainer {
 namespace {
 
-std::atomic<bool> g_force_scalar{false};
+// Which kernel: 0 scalar, 1 AVX2, 2 AVX-512 (at most the CPU's best).
+std::atomic<int> g_isa_cap{2};
 
-bool cpu_has_avx2() {
+int cpu_isa() {
 #if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
+  static const int isa = __builtin_cpu_supports("avx512f")                                   ? 2
+                         : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1
+                                                                                           : 0;
+  return isa;
 #else
-  return false;
+  return 0;
 #endif
 }
+
+int active_isa() { return std::min(cpu_isa(), g_isa_cap.load()); }
 
 // Blocks of C handed to one thread: small enough to spread a (256 x 256) product over two
 // threads, large enough that a block's B panel is reused by many rows.
@@ -42,19 +48,30 @@ void gemm_scalar(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::i
   }
 }
 
-const char* gemm_isa() { return cpu_has_avx2() && !g_force_scalar ? "avx2" : "scalar"; }
+const char* gemm_isa() {
+  static const char* const names[] = {"scalar", "avx2", "avx512"};
+  return names[active_isa()];
+}
 
-bool gemm_force_scalar(bool force) { return g_force_scalar.exchange(force); }
+const char* gemm_limit_isa(const char* isa) {
+  const std::string name = isa;
+  const int cap = name == "scalar" ? 0 : name == "avx2" ? 1 : 2;
+  const char* previous = gemm_isa();
+  g_isa_cap = cap;
+  return previous;
+}
 
 void gemm(const GemmOperands& g, runtime::ThreadPool& pool) {
   if (g.m <= 0 || g.n <= 0) return;
-  const bool simd = cpu_has_avx2() && !g_force_scalar;
+  const int isa = active_isa();
   const std::int64_t row_blocks = (g.m + kRowBlock - 1) / kRowBlock;
   const std::int64_t col_blocks = (g.n + kColBlock - 1) / kColBlock;
   pool.parallel_for(row_blocks * col_blocks, [&](std::int64_t item) {
     const std::int64_t i0 = item / col_blocks * kRowBlock, j0 = item % col_blocks * kColBlock;
     const std::int64_t i1 = std::min(g.m, i0 + kRowBlock), j1 = std::min(g.n, j0 + kColBlock);
-    if (simd) {
+    if (isa == 2) {
+      gemm_avx512(g, i0, i1, j0, j1);
+    } else if (isa == 1) {
       gemm_avx2(g, i0, i1, j0, j1);
     } else {
       gemm_scalar(g, i0, i1, j0, j1);

@@ -30,10 +30,11 @@ void gemm(const GemmOperands& g, runtime::ThreadPool& pool);
 // The reference: the rows [i0, i1) and columns [j0, j1) of C, one output at a time.
 void gemm_scalar(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::int64_t j0, std::int64_t j1);
 
-// The instruction set `gemm` runs on: "avx2" or "scalar".
+// The instruction set `gemm` runs on: "avx512", "avx2" or "scalar".
 const char* gemm_isa();
 
-// Forces the scalar kernel (tests compare it with the SIMD one); returns the previous setting.
-bool gemm_force_scalar(bool force);
+// Uses no kernel above `isa` ("scalar", "avx2", "avx512"); returns the previous one. Tests
+// compare the kernels with each other this way.
+const char* gemm_limit_isa(const char* isa);
 
 }  // namespace sextant::trainer
