@@ -5,7 +5,7 @@ set -euo pipefail
 
 # chromium: the HTML report's browser test renders the page headless (it is skipped without it).
 packages=(cmake ninja-build g++ clang ccache pkg-config nlohmann-json3-dev libfmt-dev libboost-dev libsqlite3-dev sqlite3 catch2
-  zlib1g-dev python3 python3-pip unzip curl chromium)
+  zlib1g-dev python3 python3-pip unzip curl chromium libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${packages[@]}"; do

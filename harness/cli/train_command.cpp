@@ -26,7 +26,11 @@ int train_command(const std::vector<std::string>& argv) {
                  "Pretrains a Llama-style model from a config (configs/train/*.json): sources packed into sequences "
                  "in each stage's mixture, AdamW with warm-up and cosine decay, checkpoints in Hugging Face layout "
                  "that `sextant eval` loads as they are. With an \"eval\" section in the config, each checkpoint is "
-                 "scored between steps and stored with its step, so reports show scores against steps.");
+                 "scored between steps and stored with its step, so reports show scores against steps." +
+                     std::string(trainer::mpi_available()
+                                     ? " Under `mpirun -np N` it trains data-parallel: each process runs 1/N of a step's "
+                                       "micro-batches (batch.accumulation) and updates 1/N of the parameters (ZeRO-1)."
+                                     : ""));
   args.option("config", "FILE", "the training config (.json)")
       .option("out", "DIR", "where checkpoints/, heldout/, train_log.jsonl and the result store go", "runs/train")
       .option("corpora-dir", "DIR", "the folder the sources' files are relative to (or $SEXTANT_CORPORA_DIR)",
@@ -40,12 +44,15 @@ int train_command(const std::vector<std::string>& argv) {
   if (!args.has("config")) throw UsageError("train: --config is required (e.g. configs/train/tiny-staged.json)");
 
   trainer::PretrainConfig config = trainer::read_pretrain_config(args.get("config"));
+  // Under mpirun: data parallel over the ranks; rank 0 writes, logs and evaluates.
+  const std::unique_ptr<trainer::Communicator> comm = trainer::world_communicator();
   trainer::PretrainOptions options;
+  options.comm = comm.get();
   options.corpus_dir = args.get("corpora-dir");
   options.out_dir = args.get("out");
   options.resume = args.flag_set("resume");
   if (args.has("threads")) options.threads = static_cast<int>(args.get_int("threads"));
-  if (!options.resume && trainer::latest_checkpoint((std::filesystem::path(options.out_dir) / "checkpoints").string()))
+  if (comm->rank() == 0 && !options.resume && trainer::latest_checkpoint((std::filesystem::path(options.out_dir) / "checkpoints").string()))
     throw UsageError(fmt::format("train: {} already holds checkpoints; add --resume to continue that run, or choose "
                                  "another --out",
                                  options.out_dir));
@@ -67,7 +74,7 @@ int train_command(const std::vector<std::string>& argv) {
     if (!threads.empty()) eval_args.insert(eval_args.end(), {"--threads", threads});
     eval_command(eval_args);
   });
-  std::cout << fmt::format("trained: {}\nlog:     {}/train_log.jsonl\n", last, options.out_dir);
+  if (comm->rank() == 0) std::cout << fmt::format("trained: {}\nlog:     {}/train_log.jsonl\n", last, options.out_dir);
   return 0;
 }
 

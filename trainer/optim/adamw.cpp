@@ -6,10 +6,10 @@
 
 namespace sextant::trainer {
 
-AdamW::AdamW(const Parameters& params, const AdamWSettings& settings)
-    : settings_(settings),
-      m_(static_cast<std::size_t>(params.size()), 0.0f),
-      v_(static_cast<std::size_t>(params.size()), 0.0f) {}
+AdamW::AdamW(const Parameters& params, const AdamWSettings& settings, std::int64_t begin, std::int64_t end)
+    : settings_(settings), begin_(begin), end_(end < 0 ? params.size() : end),
+      m_(static_cast<std::size_t>(end_ - begin_), 0.0f),
+      v_(static_cast<std::size_t>(end_ - begin_), 0.0f) {}
 
 void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale) {
   const AdamWSettings& s = settings_;
@@ -18,12 +18,15 @@ void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::i
   const float step_size = lr / bias1;
   const float bias2_sqrt = std::sqrt(bias2);
   for (const ParameterTensor& t : params.tensors()) {
-    float* p = params.data() + t.offset;
-    const float* g = grads.data() + t.offset;
-    float* m = m_.data() + t.offset;
-    float* v = v_.data() + t.offset;
+    // The part of the tensor in this shard.
+    const std::int64_t lo = std::max(t.offset, begin_), hi = std::min(t.offset + t.size, end_);
+    if (lo >= hi) continue;
+    float* p = params.data() + lo;
+    const float* g = grads.data() + lo;
+    float* m = m_.data() + (lo - begin_);
+    float* v = v_.data() + (lo - begin_);
     const float decay = t.decay ? 1.0f - lr * s.weight_decay : 1.0f;
-    for (std::int64_t i = 0; i < t.size; ++i) {
+    for (std::int64_t i = 0; i < hi - lo; ++i) {
       const float gi = g[i] * grad_scale;
       p[i] *= decay;
       m[i] += (gi - m[i]) * (1.0f - s.beta1);

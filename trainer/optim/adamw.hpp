@@ -17,7 +17,9 @@ struct AdamWSettings {
 
 class AdamW {
  public:
-  AdamW(const Parameters& params, const AdamWSettings& settings);
+  // Updates the entries [begin, end) of the flat parameter buffer (all of it by default) and
+  // keeps moments for those only: with data parallelism each rank owns one shard (ZeRO-1).
+  AdamW(const Parameters& params, const AdamWSettings& settings, std::int64_t begin = 0, std::int64_t end = -1);
 
   // One update with learning rate `lr`; step counts from 1 (bias correction). Each gradient
   // is multiplied by grad_scale first (clipping). The order of operations is PyTorch's
@@ -25,12 +27,15 @@ class AdamW {
   // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
   void update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale);
 
-  // The moments, for checkpoints.
+  // The moments of the shard, m()[i] belonging to parameter begin() + i.
   std::vector<float>& m() { return m_; }
   std::vector<float>& v() { return v_; }
+  std::int64_t begin() const { return begin_; }
+  std::int64_t end() const { return end_; }
 
  private:
   AdamWSettings settings_;
+  std::int64_t begin_, end_;
   std::vector<float> m_, v_;
 };
 

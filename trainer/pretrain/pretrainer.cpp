@@ -51,6 +51,9 @@ runtime::ModelConfig model_config_of(const PretrainConfig& config, std::int64_t 
 struct Pretrainer::State {
   PretrainConfig config;
   PretrainOptions options;
+  std::unique_ptr<Communicator> own_comm;
+  Communicator* comm = nullptr;
+  bool rank0 = true;
   runtime::Tokenizer tokenizer;
   std::int32_t end_of_document = -1;
   runtime::ModelConfig model_config;
@@ -92,6 +95,14 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   State& s = *s_;
   s.config = std::move(config);
   s.options = std::move(options);
+  if (!s.options.comm) s.own_comm = local_communicator();
+  s.comm = s.options.comm ? s.options.comm : s.own_comm.get();
+  s.rank0 = s.comm->rank() == 0;
+  if (s.config.accumulation % s.comm->size() != 0)
+    fail("{}: batch.accumulation ({}) must be a multiple of the {} processes: each runs the same share of a step's "
+         "micro-batches", s.config.path, s.config.accumulation, s.comm->size());
+  // Every rank computes the same documents and tokenizer; rank 0 alone writes them.
+  s.options.quiet = s.options.quiet || !s.rank0;
   fs::create_directories(s.options.out_dir);
 
   // Each source's documents: every (1 / held_out)-th one, up to held_out_bytes of text, goes
@@ -117,7 +128,7 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
       }
     }
     if (train.empty()) fail("sources.{}: no document is left for training", source.name);
-    write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
+    if (s.rank0) write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
     training_docs.push_back(std::move(train));
   }
 
@@ -125,7 +136,7 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   // in OUT so that a resumed run and every checkpoint use the same).
   if (s.config.tokenizer.empty()) {
     const fs::path path = fs::path(s.options.out_dir) / "tokenizer.json";
-    if (!(s.options.resume && fs::exists(path))) {
+    if (s.rank0 && !(s.options.resume && fs::exists(path))) {
       const auto t0 = std::chrono::steady_clock::now();
       BpeTrainerOptions bpe;
       bpe.vocab_size = static_cast<int>(s.config.tokenizer_vocab);
@@ -141,6 +152,7 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
     }
     s.config.tokenizer = path.string();
   }
+  s.comm->barrier();
   s.tokenizer = runtime::Tokenizer::from_tokenizer_json(s.config.tokenizer);
   s.end_of_document = end_of_document_id(s.tokenizer, s.config.tokenizer);
   s.model_config = model_config_of(s.config, s.tokenizer.vocab_size());
@@ -173,21 +185,36 @@ Pretrainer::~Pretrainer() = default;
 std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& on_checkpoint) {
   State& s = *s_;
   const PretrainConfig& cfg = s.config;
+  Communicator& comm = *s.comm;
+  const int ranks = comm.size(), rank = comm.rank();
   runtime::ThreadPool pool(s.options.threads > 0 ? s.options.threads : runtime::default_thread_count());
   TrainableLlama model(s.model_config, cfg.micro_batch, cfg.seq_len);
-  AdamW adamw(model.params(), cfg.adamw);
+  // This rank's shard of the parameters for the optimizer (ZeRO-1): contiguous, about even.
+  const std::int64_t n_params = model.params().size();
+  std::vector<std::int64_t> shards(static_cast<std::size_t>(ranks) + 1);
+  for (int r = 0; r <= ranks; ++r) shards[static_cast<std::size_t>(r)] = n_params * r / ranks;
+  AdamW adamw(model.params(), cfg.adamw, shards[static_cast<std::size_t>(rank)], shards[static_cast<std::size_t>(rank) + 1]);
   SequencePacker packer(s.streams, s.end_of_document, cfg.seed);
   TokenBatch batch(cfg.micro_batch, cfg.seq_len);
   const fs::path ckpt_dir = fs::path(s.options.out_dir) / "checkpoints";
   const fs::path log_path = fs::path(s.options.out_dir) / "train_log.jsonl";
   fs::create_directories(ckpt_dir);
 
+  // Checkpoints hold whole moments, so a run resumes on any number of processes.
+  std::vector<float> full_m, full_v;
+  auto load = [&](const std::string& dir) {
+    const TrainerState st = read_checkpoint(dir, model.params(), full_m, full_v);
+    std::copy(full_m.begin() + adamw.begin(), full_m.begin() + adamw.end(), adamw.m().begin());
+    std::copy(full_v.begin() + adamw.begin(), full_v.begin() + adamw.end(), adamw.v().begin());
+    return st;
+  };
+
   TrainerState state;
   state.config_fingerprint = s.fingerprint;
   std::string last_checkpoint;
   if (s.options.resume) {
     if (const auto latest = latest_checkpoint(ckpt_dir.string())) {
-      state = read_checkpoint(*latest, model.params(), adamw.m(), adamw.v());
+      state = load(*latest);
       if (state.config_fingerprint != s.fingerprint)
         fail("{}: this checkpoint was trained with another config or tokenizer; resume it with the same files, or "
              "train into another --out", *latest);
@@ -203,27 +230,47 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
   if (state.step == 0) {
     init_parameters(model.params(), cfg.seed, static_cast<float>(cfg.model.init_std));
   }
-  truncate_log(log_path, state.step);
-  std::ofstream log(log_path, std::ios::app);
+  std::ofstream log;
+  if (s.rank0) {
+    truncate_log(log_path, state.step);
+    log.open(log_path, std::ios::app);
+  }
+  if (ranks > 1 && !s.options.quiet)
+    std::cerr << fmt::format("data parallel over {} processes: each runs {} of a step's {} micro-batches and updates "
+                             "1/{} of the parameters\n", ranks, cfg.accumulation / ranks, cfg.accumulation, ranks);
 
   const std::int64_t total = cfg.total_steps();
   auto save = [&](const std::string& stage, bool final) {
-    CheckpointContents c{&s.model_config, {-1, s.end_of_document}, &model.params(), &adamw.m(), &adamw.v(), state,
+    full_m.assign(static_cast<std::size_t>(n_params), 0.0f);
+    full_v.assign(static_cast<std::size_t>(n_params), 0.0f);
+    std::copy(adamw.m().begin(), adamw.m().end(), full_m.begin() + adamw.begin());
+    std::copy(adamw.v().begin(), adamw.v().end(), full_v.begin() + adamw.begin());
+    comm.allgather(full_m.data(), shards.data());
+    comm.allgather(full_v.data(), shards.data());
+    CheckpointContents c{&s.model_config, {-1, s.end_of_document}, &model.params(), &full_m, &full_v, state,
                          s.config.tokenizer};
     c.state.streams.clear();
     for (const TokenStream& t : s.streams) c.state.streams.push_back({t.name(), t.position(), t.epoch()});
-    last_checkpoint = write_checkpoint(ckpt_dir.string(), c);
-    if (cfg.keep_checkpoints > 0) {
-      std::vector<fs::path> all;
-      for (const auto& e : fs::directory_iterator(ckpt_dir))
-        if (e.is_directory() && e.path().filename().string().starts_with("step-")) all.push_back(e.path());
-      std::sort(all.begin(), all.end());
-      for (std::size_t i = 0; i + static_cast<std::size_t>(cfg.keep_checkpoints) < all.size(); ++i) fs::remove_all(all[i]);
+    last_checkpoint = (ckpt_dir / checkpoint_name(state.step)).string();
+    if (s.rank0) {
+      write_checkpoint(ckpt_dir.string(), c);
+      if (cfg.keep_checkpoints > 0) {
+        std::vector<fs::path> all;
+        for (const auto& e : fs::directory_iterator(ckpt_dir))
+          if (e.is_directory() && e.path().filename().string().starts_with("step-")) all.push_back(e.path());
+        std::sort(all.begin(), all.end());
+        for (std::size_t i = 0; i + static_cast<std::size_t>(cfg.keep_checkpoints) < all.size(); ++i) fs::remove_all(all[i]);
+      }
+      if (on_checkpoint)
+        on_checkpoint({state.step, total, last_checkpoint, stage, state.step * cfg.tokens_per_step(), final});
     }
-    if (on_checkpoint)
-      on_checkpoint({state.step, total, last_checkpoint, stage, state.step * cfg.tokens_per_step(), final});
+    comm.barrier();
   };
 
+  // The step's summed gradients: a micro-batch's gradients are computed from zero and added,
+  // so one process and N ranks add the same terms (bit-identical for two micro-batches).
+  const bool summing = cfg.accumulation > 1;
+  std::vector<float> step_grads(summing ? static_cast<std::size_t>(n_params) : 0);
   const auto t_start = std::chrono::steady_clock::now();
   std::int64_t steps_this_run = 0;
   auto last_print = std::chrono::steady_clock::now() - std::chrono::seconds(10);
@@ -237,16 +284,35 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
     const double lr = schedule.at(state.step - begin);
 
     const auto t0 = std::chrono::steady_clock::now();
-    model.zero_grads();
     LossSum loss;
+    bool first_of_mine = true;
     for (std::int64_t micro = 0; micro < cfg.accumulation; ++micro) {
+      // Every rank packs every micro-batch, so that all streams move alike.
       const std::int64_t first_sequence = (state.step * cfg.accumulation + micro) * cfg.micro_batch;
       packer.fill(batch, stage.mixture, first_sequence);
+      if (micro % ranks != rank) continue;
+      model.zero_grads();
       const LossSum l = model.forward(batch, pool);
       loss.sum += l.sum;
       loss.targets += l.targets;
       model.backward(1.0f, pool);
+      if (summing) {
+        const float* g = model.grads().data();
+        if (first_of_mine)
+          std::copy(g, g + n_params, step_grads.begin());
+        else
+          for (std::int64_t i = 0; i < n_params; ++i) step_grads[static_cast<std::size_t>(i)] += g[i];
+      }
+      first_of_mine = false;
     }
+    if (summing) {
+      comm.allreduce_sum(step_grads.data(), n_params);
+      std::copy(step_grads.begin(), step_grads.end(), model.grads().data());
+    }
+    double totals[2] = {loss.sum, static_cast<double>(loss.targets)};
+    comm.allreduce_sum(totals, 2);
+    loss.sum = totals[0];
+    loss.targets = static_cast<std::int64_t>(totals[1]);
     // The step's loss is the mean over every target of its micro-batches.
     const float inv = 1.0f / static_cast<float>(std::max<std::int64_t>(1, loss.targets));
     float* g = model.grads().data();
@@ -265,18 +331,21 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
       // Skip the update; the data window is consumed, so the next step sees new data.
       ++state.skipped_steps;
       entry["skipped"] = "non-finite loss or gradient";
-      std::cerr << fmt::format("warning: step {}: non-finite loss or gradient; the step is skipped\n", state.step);
+      if (s.rank0) std::cerr << fmt::format("warning: step {}: non-finite loss or gradient; the step is skipped\n", state.step);
     } else if (spike) {
       // Back to the last checkpoint's weights and moments; the data streams stay where they
       // are, so the window that caused the spike is skipped.
-      const TrainerState restored = read_checkpoint(last_checkpoint, model.params(), adamw.m(), adamw.v());
+      const TrainerState restored = load(last_checkpoint);
       state.updates = restored.updates;
       ++state.skipped_steps;
       entry["rolled_back_to"] = restored.step;
-      std::cerr << fmt::format("warning: step {}: loss {:.4f} is over {} x its running mean {:.4f}; back to {} and past this data\n",
-                               state.step, mean_loss, cfg.spike_factor, state.loss_mean, last_checkpoint);
+      if (s.rank0)
+        std::cerr << fmt::format("warning: step {}: loss {:.4f} is over {} x its running mean {:.4f}; back to {} and past this data\n",
+                                 state.step, mean_loss, cfg.spike_factor, state.loss_mean, last_checkpoint);
     } else {
       adamw.update(model.params(), model.grads(), static_cast<float>(lr), ++state.updates, clip_scale(norm, cfg.clip));
+      // Each rank updated its shard; every rank needs all of them for the next forward pass.
+      comm.allgather(model.params().data(), shards.data());
       // A running mean over about the last 50 steps.
       const double w = 1.0 / static_cast<double>(std::min<std::int64_t>(state.loss_count + 1, 50));
       state.loss_mean += (mean_loss - state.loss_mean) * w;
@@ -284,8 +353,10 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
     }
     const double step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     entry["seconds"] = step_seconds;
-    log << entry.dump() << "\n";
-    log.flush();
+    if (s.rank0) {
+      log << entry.dump() << "\n";
+      log.flush();
+    }
 
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - t_start).count();

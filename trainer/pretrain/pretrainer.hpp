@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/model/model_config.hpp"
+#include "trainer/dist/communicator.hpp"
 #include "trainer/pretrain/pretrain_config.hpp"
 
 namespace sextant::trainer {
@@ -19,6 +20,10 @@ struct PretrainOptions {
   bool resume = false;     // continue from the newest checkpoint in out_dir
   std::int64_t stop_after_step = -1;  // end after this step, as if killed (tests)
   bool quiet = false;
+  // The ranks of a data-parallel run (null: this process alone). Each rank runs the
+  // micro-batches r, r + N, ... of a step; gradients are summed over ranks and each rank
+  // updates its shard of the parameters (ZeRO-1). Only rank 0 writes files.
+  Communicator* comm = nullptr;
 };
 
 // After a checkpoint is on disk: the hook the CLI wires to an evaluation.
