@@ -6,6 +6,8 @@ batch, the goldens of the trainer's tests:
   golden.json               the batch (input ids, target ids, -100 = no loss), the mean
                             cross-entropy loss before each optimizer step, and the settings
   grads.safetensors         d loss / d parameter for every parameter, before any step
+  after_one_step.safetensors  the parameters after the first AdamW step (from the gradients
+                            in grads.safetensors: the optimizer alone is checked against it)
   after_steps.safetensors   the parameters after two AdamW steps on that batch
                             (betas 0.9/0.95, eps 1e-8, weight decay on matrices only,
                             gradients clipped to a global norm of 1.0 before each step)
@@ -70,6 +72,9 @@ def main():
         grad_norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)))
         losses.append(float(loss.detach()))
         opt.step()
+        if step == 0:
+            save_file({n: p.detach().clone().contiguous() for n, p in params.items()},
+                      os.path.join(OUT, "after_one_step.safetensors"))
     save_file({n: p.detach().clone().contiguous() for n, p in params.items()},
               os.path.join(OUT, "after_steps.safetensors"))
 

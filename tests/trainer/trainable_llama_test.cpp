@@ -2,6 +2,7 @@
 // steps; finite differences through packed documents; the runtime computing the same logits.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -103,12 +104,37 @@ TEST_CASE("trainer AdamW steps with clipping equal PyTorch's", "[trainer][optim]
     CHECK(norm == Approx(g["grad_norms_before_clipping"][step - 1].get<double>()).epsilon(1e-4));
     adamw.update(model.params(), model.grads(), o["lr"].get<float>(), step, clip_scale(norm, o["clip"].get<double>()));
   }
-  // Adam moves every entry by about lr whatever its gradient's size, so an entry whose small
-  // gradient carries a float summation difference moves by a slightly different fraction of
-  // lr: the bound is 1% of the two steps' movement, absolute (parameters are below 1.4).
+  // Adam moves every entry by about lr whatever its gradient's size, so an entry whose
+  // gradient is small next to the float rounding of its sums (1e-3 of the gradients' scale,
+  // see above) moves by a slightly different fraction of lr: the bound is 5% of one step,
+  // absolute (parameters are below 1.4). The optimizer alone is checked tightly below.
   const double err = max_relative_error(model.params(), kTiny + "/after_steps.safetensors", 1.0);
   INFO("max parameter difference after the steps " << err);
-  CHECK(err < 0.01 * 2 * o["lr"].get<double>());
+  CHECK(err < 0.05 * o["lr"].get<double>());
+}
+
+TEST_CASE("trainer AdamW alone, on PyTorch's gradients, equals PyTorch's step", "[trainer][optim]") {
+  const auto g = golden();
+  const auto& o = g["adamw"];
+  const auto config = read_trainable_config(kTiny);
+  Parameters params(config), grads(config);
+  {
+    TrainableLlama model(config, 1, 1);
+    load_hf_weights(kTiny, model.params());
+    std::copy(model.params().data(), model.params().data() + params.size(), params.data());
+  }
+  const sextant::runtime::SafetensorsFile file(kTiny + "/grads.safetensors");
+  for (const ParameterTensor& t : grads.tensors())
+    std::memcpy(grads.data() + t.offset, file.tensor(t.name).data, static_cast<std::size_t>(t.size) * sizeof(float));
+  AdamWSettings settings;
+  settings.beta1 = o["beta1"], settings.beta2 = o["beta2"], settings.eps = o["eps"], settings.weight_decay = o["weight_decay"];
+  AdamW adamw(params, settings);
+  const double norm = global_grad_norm(grads);
+  CHECK(norm == Approx(g["grad_norms_before_clipping"][0].get<double>()).epsilon(1e-6));
+  adamw.update(params, grads, o["lr"].get<float>(), 1, clip_scale(norm, o["clip"].get<double>()));
+  const double err = max_relative_error(params, kTiny + "/after_one_step.safetensors", 1.0);
+  INFO("max parameter difference after one step " << err);
+  CHECK(err < 1e-6);
 }
 
 TEST_CASE("packed documents are computed as if each were alone", "[trainer][model]") {

@@ -14,6 +14,18 @@ namespace {
 // Rows per parallel item in the row-wise operations.
 constexpr std::int64_t kRowChunk = 16;
 
+// a · b in eight interleaved partial sums added in a fixed tree: the compiler turns the
+// lanes into SIMD registers (a plain running sum would stay scalar: float addition may not
+// be reordered), and the order, hence the result, is the same on every CPU.
+float dot(const float* a, const float* b, std::int64_t n) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::int64_t d = 0;
+  for (; d + 8 <= n; d += 8)
+    for (int j = 0; j < 8; ++j) lane[j] += a[d + j] * b[d + j];
+  for (; d < n; ++d) lane[d % 8] += a[d] * b[d];
+  return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+}
+
 template <typename Fn>
 void for_row_chunks(std::int64_t rows, ThreadPool& pool, Fn&& fn) {
   const std::int64_t chunks = (rows + kRowChunk - 1) / kRowChunk;
@@ -165,10 +177,7 @@ void attention_forward(float* out, float* probs, const float* q, const float* k,
         std::fill(p, p + T, 0.0f);
         float max = -INFINITY;
         for (std::int64_t u = st; u <= t; ++u) {
-          const float* ku = k + (b * T + u) * KD + kvh * HD;
-          float dot = 0.0f;
-          for (std::int64_t d = 0; d < HD; ++d) dot += qt[d] * ku[d];
-          p[u] = dot * scale;
+          p[u] = dot(qt, k + (b * T + u) * KD + kvh * HD, HD) * scale;
           max = std::max(max, p[u]);
         }
         float sum = 0.0f;
@@ -206,7 +215,7 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
       for (std::int64_t t = 0; t < T; ++t) {
         const std::int64_t st = doc_start[b * T + t];
         const float* p = probs + ((b * s.n_head + h) * T + t) * T;
-        const float* dot = dout + (b * T + t) * QD + h * HD;
+        const float* dot_t = dout + (b * T + t) * QD + h * HD;
         const float* qt = q + (b * T + t) * QD + h * HD;
         float* dqt = dq + (b * T + t) * QD + h * HD;
         // dp_u = dout_t · v_u, dv_u += p_u dout_t
@@ -214,13 +223,9 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
         for (std::int64_t u = st; u <= t; ++u) {
           const float* vu = v + (b * T + u) * KD + kvh * HD;
           float* dvu = dv + (b * T + u) * KD + kvh * HD;
-          float acc = 0.0f;
-          for (std::int64_t d = 0; d < HD; ++d) {
-            acc += dot[d] * vu[d];
-            dvu[d] += p[u] * dot[d];
-          }
-          dp[u] = acc;
-          pdp += p[u] * acc;
+          for (std::int64_t d = 0; d < HD; ++d) dvu[d] += p[u] * dot_t[d];
+          dp[u] = dot(dot_t, vu, HD);
+          pdp += p[u] * dp[u];
         }
         // softmax: ds_u = p_u (dp_u - sum p dp); scores = scale q·k
         std::fill(dqt, dqt + HD, 0.0f);
