@@ -18,6 +18,8 @@ struct Command {
 const Command kCommands[] = {
     {"bench", "prompt-processing and generation speed, peak memory", sextant::harness::bench_command},
     {"eval", "score a model on benchmarks, per dataset and capability dimension", sextant::harness::eval_command},
+    {"export", "a trained llama checkpoint as a GGUF file (f32, f16, q8_0) for sextant and llama.cpp",
+     sextant::harness::export_command},
     {"generate", "continue a prompt, greedy or sampled", sextant::harness::generate_command},
     {"ls", "list the configured datasets, suites and models", sextant::harness::ls_command},
     {"logits", "next-token logits of a token sequence, as .npy", sextant::harness::logits_command},

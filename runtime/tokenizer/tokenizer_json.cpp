@@ -1,5 +1,7 @@
 // Reading Hugging Face tokenizer.json files: a byte-level BPE's vocabulary, merges and added
 // tokens, with its pre-tokenizer mapped onto one of the rule sets the runtime implements.
+#include "runtime/tokenizer/tokenizer_json.hpp"
+
 #include <filesystem>
 #include <optional>
 
@@ -115,6 +117,39 @@ PreTokenizerKind detect_pre_tokenizer(const Fields& f, const json& root) {
       f.path(), json_excerpt(pre));
 }
 
+// model.merges as "left right" strings in rank order (files write strings or pairs).
+std::vector<std::string> merge_keys(const Fields& f, const json& model) {
+  const json& merges = f.get(model, "merges", "model");
+  if (!merges.is_array()) fail("{}: model.merges is not a list", f.path());
+  std::vector<std::string> keys;
+  keys.reserve(merges.size());
+  for (std::size_t i = 0; i < merges.size(); ++i) {
+    const json& m = merges[i];
+    if (m.is_string() && m.get<std::string>().find(' ', 1) != std::string::npos) {
+      keys.push_back(m.get<std::string>());
+    } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
+      keys.push_back(m[0].get<std::string>() + " " + m[1].get<std::string>());
+    } else {
+      fail("{}: model.merges[{}] is {}, expected \"left right\" or [\"left\", \"right\"]", f.path(), i,
+           json_excerpt(m));
+    }
+  }
+  return keys;
+}
+
+// The model section of a byte-level BPE, checked for the settings the runtime supports.
+const json& byte_level_bpe_model(const Fields& f, const json& root) {
+  const json& model = f.get(root, "model", "");
+  const std::string type = f.string(model, "type", "model");
+  if (type != "BPE") fail("{}: model.type \"{}\" is not supported (BPE is)", f.path(), type);
+  if (f.flag(model, "byte_fallback", false, "model"))
+    fail("{}: model.byte_fallback = true (SentencePiece-style BPE) is not supported; byte-level BPE is", f.path());
+  for (const char* affix : {"continuing_subword_prefix", "end_of_word_suffix"})
+    if (const json* v = f.find(model, affix); v && !(v->is_string() && v->get<std::string>().empty()))
+      fail("{}: model.{} {} is not supported", f.path(), affix, json_excerpt(*v));
+  return model;
+}
+
 // The special token a post-processor puts before the text (TemplateProcessing "single", as
 // Llama 3 and tokenizers that add BOS have), if any.
 std::optional<std::string> leading_special(const json& pp) {
@@ -163,14 +198,7 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
   Tokenizer t;
   t.model_ = TokenizerModel::ByteLevelBpe;
 
-  const json& model = f.get(root, "model", "");
-  const std::string type = f.string(model, "type", "model");
-  if (type != "BPE") fail("{}: model.type \"{}\" is not supported (BPE is)", path, type);
-  if (f.flag(model, "byte_fallback", false, "model"))
-    fail("{}: model.byte_fallback = true (SentencePiece-style BPE) is not supported; byte-level BPE is", path);
-  for (const char* affix : {"continuing_subword_prefix", "end_of_word_suffix"})
-    if (const json* v = f.find(model, affix); v && !(v->is_string() && v->get<std::string>().empty()))
-      fail("{}: model.{} {} is not supported", path, affix, json_excerpt(*v));
+  const json& model = byte_level_bpe_model(f, root);
   t.ignore_merges_ = f.flag(model, "ignore_merges", false, "model");
   // Qwen2's files ask for NFC; like llama.cpp, the text is taken as given (NFC text, the
   // common case, is unchanged by it).
@@ -207,21 +235,9 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
     }
   }
 
-  const json& merges = f.get(model, "merges", "model");
-  if (!merges.is_array()) fail("{}: model.merges is not a list", path);
+  std::vector<std::string> merges = merge_keys(f, model);
   t.merge_ranks_.reserve(merges.size());
-  for (std::size_t i = 0; i < merges.size(); ++i) {
-    const json& m = merges[i];
-    std::string key;
-    if (m.is_string() && m.get<std::string>().find(' ', 1) != std::string::npos) {
-      key = m.get<std::string>();
-    } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
-      key = m[0].get<std::string>() + " " + m[1].get<std::string>();
-    } else {
-      fail("{}: model.merges[{}] is {}, expected \"left right\" or [\"left\", \"right\"]", path, i, json_excerpt(m));
-    }
-    t.merge_ranks_.emplace(std::move(key), static_cast<int>(i));
-  }
+  for (std::size_t i = 0; i < merges.size(); ++i) t.merge_ranks_.emplace(std::move(merges[i]), static_cast<int>(i));
   t.build_indexes();
 
   // BOS and EOS: tokenizer_config.json decides when present, as transformers does;
@@ -264,6 +280,17 @@ Tokenizer Tokenizer::from_tokenizer_json(const std::string& path) {
     fail("{}: BOS is to be added but none is named (tokenizer_config.json bos_token, config.json bos_token_id)", path);
   t.add_stop_ids(config_eos);
   return t;
+}
+
+ByteLevelBpeRules read_byte_level_bpe_rules(const std::string& path) {
+  const JsonFile file(path);
+  const Fields f(path);
+  const json& model = byte_level_bpe_model(f, file.root());
+  ByteLevelBpeRules rules;
+  rules.ignore_merges = f.flag(model, "ignore_merges", false, "model");
+  rules.pre_tokenizer = detect_pre_tokenizer(f, file.root());
+  rules.merges = merge_keys(f, model);
+  return rules;
 }
 
 }  // namespace sextant::runtime
