@@ -17,5 +17,6 @@ int ls_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int train_command(const std::vector<std::string>& args);
+int data_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

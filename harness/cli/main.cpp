@@ -17,6 +17,8 @@ struct Command {
 
 const Command kCommands[] = {
     {"bench", "prompt-processing and generation speed, peak memory", sextant::harness::bench_command},
+    {"data", "prepare pretraining data: language id, quality filters, dedup, tokenizer, token shards",
+     sextant::harness::data_command},
     {"eval", "score a model on benchmarks, per dataset and capability dimension", sextant::harness::eval_command},
     {"generate", "continue a prompt, greedy or sampled", sextant::harness::generate_command},
     {"ls", "list the configured datasets, suites and models", sextant::harness::ls_command},
