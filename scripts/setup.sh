@@ -4,8 +4,11 @@
 set -euo pipefail
 
 # chromium: the HTML report's browser test renders the page headless (it is skipped without it).
+# fortunes-*: real text in several languages under /usr/share/games/fortunes, which
+# configs/data/debian-fortunes.json (the data demo's fallback without shared/corpora) reads.
 packages=(cmake ninja-build g++ clang ccache pkg-config nlohmann-json3-dev libfmt-dev libboost-dev libsqlite3-dev sqlite3 catch2
-  zlib1g-dev python3 python3-pip unzip curl chromium libopenmpi-dev openmpi-bin)
+  zlib1g-dev python3 python3-pip unzip curl chromium libopenmpi-dev openmpi-bin
+  fortunes-min fortunes fortunes-de fortunes-es fortunes-it fortunes-zh)
 
 missing=()
 for p in "${packages[@]}"; do

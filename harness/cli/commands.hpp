@@ -18,5 +18,6 @@ int report_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int train_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
+int data_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

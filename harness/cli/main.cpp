@@ -17,6 +17,8 @@ struct Command {
 
 const Command kCommands[] = {
     {"bench", "prompt-processing and generation speed, peak memory", sextant::harness::bench_command},
+    {"data", "prepare pretraining data: language id, quality filters, dedup, tokenizer, token shards",
+     sextant::harness::data_command},
     {"eval", "score a model on benchmarks, per dataset and capability dimension", sextant::harness::eval_command},
     {"export", "a trained llama checkpoint as a GGUF file (f32, f16, q8_0) for sextant and llama.cpp",
      sextant::harness::export_command},

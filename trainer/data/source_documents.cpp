@@ -38,6 +38,22 @@ std::string trimmed(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
+// ESC [ parameters final-byte: the colour codes of fortunes-zh's cookies.
+std::string without_ansi_escapes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
+      std::size_t j = i + 2;
+      while (j < s.size() && (s[j] < 0x40 || s[j] > 0x7e)) ++j;
+      i = j;
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> source_files(const SourceConfig& source, const std::string& corpus_dir) {
@@ -67,6 +83,9 @@ std::vector<std::string> read_source_documents(const SourceConfig& source, const
     if (static_cast<std::int64_t>(doc.size()) >= std::max<std::int64_t>(1, source.min_chars)) docs.push_back(std::move(doc));
   };
   for (const std::string& path : source_files(source, corpus_dir)) {
+    // strfile's index beside each file, and the links to it that Debian names FILE.u8.
+    if (source.format == "fortune" && (path.ends_with(".dat") || (path.ends_with(".u8") && fs::is_symlink(path))))
+      continue;
     const std::string text = read_file(path);
     if (source.format == "file") {
       add(text);
@@ -86,6 +105,20 @@ std::vector<std::string> read_source_documents(const SourceConfig& source, const
         add(std::string_view(text).substr(start, end - start));
         start = end + 2;
       }
+    } else if (source.format == "fortune") {
+      // Cookies end at a line holding only "%"; some packages colour theirs with ANSI escapes.
+      const std::string plain = without_ansi_escapes(text);
+      std::size_t start = 0, line = 0;
+      while (line < plain.size()) {
+        std::size_t end = plain.find('\n', line);
+        if (end == std::string::npos) end = plain.size();
+        if (std::string_view(plain).substr(line, end - line) == "%") {
+          add(std::string_view(plain).substr(start, line - start));
+          start = end + 1;
+        }
+        line = end + 1;
+      }
+      if (start < plain.size()) add(std::string_view(plain).substr(start));
     } else {  // jsonl
       std::size_t start = 0;
       int line = 0;

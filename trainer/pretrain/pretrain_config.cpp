@@ -9,6 +9,10 @@
 namespace sextant::trainer {
 namespace fs = std::filesystem;
 
+bool is_source_format(const std::string& format) {
+  return format == "paragraphs" || format == "lines" || format == "file" || format == "fortune" || format == "jsonl";
+}
+
 std::int64_t PretrainConfig::stage_steps(const StageConfig& s) const {
   return std::max<std::int64_t>(1, (s.tokens + tokens_per_step() - 1) / tokens_per_step());
 }
@@ -103,8 +107,8 @@ PretrainConfig read_pretrain_config(const std::string& path) {
     sc.name = name;
     sc.files = s.texts("files");
     sc.format = s.text_or("format", sc.format);
-    if (sc.format != "paragraphs" && sc.format != "lines" && sc.format != "file" && sc.format != "jsonl")
-      fail("{}: \"{}\" is not a format (paragraphs, lines, file, jsonl)", s.where("format"), sc.format);
+    if (!is_source_format(sc.format))
+      fail("{}: \"{}\" is not a format (paragraphs, lines, file, fortune, jsonl)", s.where("format"), sc.format);
     sc.field = s.text_or("field", sc.field);
     sc.held_out = fraction(s, "held_out", sc.held_out);
     sc.held_out_bytes = s.integer_or("held_out_bytes", sc.held_out_bytes);

@@ -12,7 +12,8 @@ namespace sextant::trainer {
 
 // Where a source's documents come from: files (globs relative to the corpus directory) in one
 // of the formats text ("paragraphs": blank-line separated; "lines": one per line; "file": a
-// document per file) or "jsonl" with the document in `field`.
+// document per file; "fortune": fortune(6) cookies, ended by a line "%", strfile's .dat
+// indexes and Debian's .u8 links skipped) or "jsonl" with the document in `field`.
 struct SourceConfig {
   std::string name;
   std::vector<std::string> files;
@@ -22,6 +23,9 @@ struct SourceConfig {
   std::int64_t held_out_bytes = 65536;  // up to this much text, so that scoring a checkpoint stays quick
   std::int64_t min_chars = 1;    // shorter documents are dropped
 };
+
+// Whether `format` is one of the formats above.
+bool is_source_format(const std::string& format);
 
 struct StageConfig {
   std::string name;
