@@ -32,6 +32,8 @@ int active_isa() { return std::min(cpu_isa(), g_isa_cap.load()); }
 // threads, large enough that a block's B panel is reused by many rows.
 constexpr std::int64_t kRowBlock = 32;
 constexpr std::int64_t kColBlock = 256;
+// Depth of a k slice: a 128 x 32 panel of B is 16 KB.
+constexpr std::int64_t kDepthBlock = 128;
 
 }  // namespace
 
@@ -69,12 +71,22 @@ void gemm(const GemmOperands& g, runtime::ThreadPool& pool) {
   pool.parallel_for(row_blocks * col_blocks, [&](std::int64_t item) {
     const std::int64_t i0 = item / col_blocks * kRowBlock, j0 = item % col_blocks * kColBlock;
     const std::int64_t i1 = std::min(g.m, i0 + kRowBlock), j1 = std::min(g.n, j0 + kColBlock);
-    if (isa == 2) {
-      gemm_avx512(g, i0, i1, j0, j1);
-    } else if (isa == 1) {
-      gemm_avx2(g, i0, i1, j0, j1);
-    } else {
-      gemm_scalar(g, i0, i1, j0, j1);
+    // k in slices: a slice of a B panel stays in L1 while every row tile uses it. Each
+    // output still adds its products in k order, through C between slices: bit for bit the
+    // same as one pass.
+    for (std::int64_t k0 = 0; k0 < std::max<std::int64_t>(g.k, 1); k0 += kDepthBlock) {
+      GemmOperands slice = g;
+      slice.k = std::min(kDepthBlock, g.k - k0);
+      slice.a = g.a + k0 * g.a_col_stride;
+      slice.b = g.b + k0 * g.ldb;
+      slice.accumulate = g.accumulate || k0 > 0;
+      if (isa == 2) {
+        gemm_avx512(slice, i0, i1, j0, j1);
+      } else if (isa == 1) {
+        gemm_avx2(slice, i0, i1, j0, j1);
+      } else {
+        gemm_scalar(slice, i0, i1, j0, j1);
+      }
     }
   });
 }

@@ -9,8 +9,10 @@ void gemm_avx512(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::i
   const std::int64_t rows4 = i0 + (i1 - i0) / 4 * 4;
   const std::int64_t cols32 = j0 + (j1 - j0) / 32 * 32;
   const std::int64_t ars = g.a_row_stride, acs = g.a_col_stride;
-  for (std::int64_t i = i0; i < rows4; i += 4) {
-    for (std::int64_t j = j0; j < cols32; j += 32) {
+  // Column panels outside, row tiles inside: a panel of B (k x 32) is read by every row tile
+  // while it is in the cache (the caller cuts k so that it fits in L1).
+  for (std::int64_t j = j0; j < cols32; j += 32) {
+    for (std::int64_t i = i0; i < rows4; i += 4) {
       __m512 c[4][2];
       for (int r = 0; r < 4; ++r) {
         float* crow = g.c + (i + r) * g.ldc + j;
@@ -34,9 +36,9 @@ void gemm_avx512(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::i
         _mm512_storeu_ps(crow + 16, c[r][1]);
       }
     }
-    // The same order of fused multiply-adds at any width: the rest of the columns on AVX2.
-    if (cols32 < j1) gemm_avx2(g, i, i + 4, cols32, j1);
   }
+  // The same order of fused multiply-adds at any width: the edges on AVX2.
+  if (cols32 < j1) gemm_avx2(g, i0, rows4, cols32, j1);
   if (rows4 < i1) gemm_avx2(g, rows4, i1, j0, j1);
 }
 
