@@ -83,8 +83,10 @@ void run_gen(runtime::RequestServer& engine, const ModeConfig& mode, const std::
       r.sampling.top_p = static_cast<float>(mode.top_p);
       r.sampling.seed = mode.seed + static_cast<std::uint64_t>(s.index) * 1000003ull;
       SampleOutcome o;
-      // Keep room for the answer: cut the prompt on the left, and say so.
-      const std::int64_t room = context_length - mode.max_tokens;
+      // Keep room for the answer: cut the prompt on the left, and say so. A context shorter
+      // than the answer's budget (a small trained model) keeps half of it for the prompt, and
+      // the answer stops where the context is full.
+      const std::int64_t room = std::max(context_length - mode.max_tokens, context_length / 2);
       if (static_cast<std::int64_t>(r.prompt.size()) > room && room > 1) {
         r.prompt.erase(r.prompt.begin(), r.prompt.end() - room);
         o.truncated = true;
