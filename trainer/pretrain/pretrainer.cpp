@@ -17,6 +17,7 @@
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/tokenizer/tokenizer.hpp"
 #include "trainer/checkpoint/training_checkpoint.hpp"
+#include "trainer/data/cloze_items.hpp"
 #include "trainer/data/sequence_packer.hpp"
 #include "trainer/data/source_documents.hpp"
 #include "trainer/model/trainable_llama.hpp"
@@ -111,6 +112,7 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   const fs::path heldout_dir = fs::path(s.options.out_dir) / "heldout";
   fs::create_directories(heldout_dir);
   std::vector<std::vector<std::string>> training_docs;
+  std::vector<std::string> all_held_out;
   for (const SourceConfig& source : s.config.sources) {
     std::vector<std::string> docs = read_source_documents(source, s.options.corpus_dir);
     std::vector<std::string> train;
@@ -122,6 +124,7 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
                         held_bytes + static_cast<std::int64_t>(docs[i].size()) <= source.held_out_bytes;
       if (hold) {
         held += nlohmann::json({{"text", docs[i]}}).dump() + "\n";
+        all_held_out.push_back(docs[i]);
         held_bytes += static_cast<std::int64_t>(docs[i].size());
       } else {
         train.push_back(std::move(docs[i]));
@@ -131,6 +134,10 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
     if (s.rank0) write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), held);
     training_docs.push_back(std::move(train));
   }
+  // Next-word cloze items from the held-out text of every source (the heldout_cloze dataset).
+  if (s.rank0)
+    write_file_atomically((heldout_dir / "cloze.jsonl").string(),
+                          cloze_items_jsonl(make_cloze_items(all_held_out, s.config.seed)));
 
   // The tokenizer: the config's file, or one trained here on the training documents (kept
   // in OUT so that a resumed run and every checkpoint use the same).
