@@ -63,6 +63,14 @@ void ResultStore::finish_run(std::int64_t run) {
   s.bind(1, utc_timestamp()).bind(2, run).step();
 }
 
+bool ResultStore::has_finished_run(const std::string& model_identity, const std::string& suite) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT 1 FROM runs WHERE model_identity = ? AND suite = ? AND finished_at IS NOT NULL LIMIT 1");
+  s.bind(1, model_identity).bind(2, suite);
+  return s.step();
+}
+
 void ResultStore::register_task(const TaskKey& task, const std::string& config_json) {
   std::lock_guard lock(mutex_);
   SqliteStatement s(

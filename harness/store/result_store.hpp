@@ -42,6 +42,8 @@ class ResultStore {
   // `step`: the training step when the model is a checkpoint (reports plot against it).
   std::int64_t begin_run(const RunInfo& run, std::optional<std::int64_t> step = std::nullopt);
   void finish_run(std::int64_t run);
+  // Whether a run of this model on this suite has finished (`eval --watch` skips such checkpoints).
+  bool has_finished_run(const std::string& model_identity, const std::string& suite);
   void register_task(const TaskKey& task, const std::string& config_json);
 
   // The outcomes stored for a task (any order).

@@ -2,15 +2,15 @@
 #include "trainer/checkpoint/training_checkpoint.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -65,6 +65,8 @@ std::string write_checkpoint(const std::string& dir, const CheckpointContents& c
   state["loss_count"] = c.state.loss_count;
   state["skipped_steps"] = c.state.skipped_steps;
   state["config_fingerprint"] = c.state.config_fingerprint;
+  if (!c.state.config_name.empty()) state["config_name"] = c.state.config_name;
+  if (c.state.final) state["final"] = true;
   write_file_atomically((tmp / "trainer_state.json").string(), state.dump(2) + "\n");
   sync_directory(tmp);
   if (fs::exists(final_dir)) fs::remove_all(final_dir);
@@ -86,6 +88,25 @@ std::optional<std::string> latest_checkpoint(const std::string& dir) {
   return best;
 }
 
+std::vector<CheckpointEntry> complete_checkpoints(const std::string& dir) {
+  std::vector<CheckpointEntry> out;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || !name.starts_with("step-")) continue;
+    if (!fs::exists(entry.path() / "trainer_state.json")) continue;
+    try {
+      const TrainerState st = read_trainer_state(entry.path().string());
+      out.push_back({entry.path().string(), st.step, st.final, st.config_name});
+    } catch (const Error&) {
+      // A run that keeps only its last checkpoints may remove one while it is read.
+      if (fs::exists(entry.path() / "trainer_state.json")) throw;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const CheckpointEntry& a, const CheckpointEntry& b) { return a.step < b.step; });
+  return out;
+}
+
 TrainerState read_checkpoint(const std::string& checkpoint_dir, Parameters& params, std::vector<float>& adam_m,
                              std::vector<float>& adam_v) {
   load_hf_weights(checkpoint_dir, params);
@@ -100,6 +121,10 @@ TrainerState read_checkpoint(const std::string& checkpoint_dir, Parameters& para
       std::memcpy(dst.data() + t.offset, s.data, static_cast<std::size_t>(t.size) * sizeof(float));
     }
   }
+  return read_trainer_state(checkpoint_dir);
+}
+
+TrainerState read_trainer_state(const std::string& checkpoint_dir) {
   const std::string path = (fs::path(checkpoint_dir) / "trainer_state.json").string();
   nlohmann::json j;
   try {
@@ -113,6 +138,8 @@ TrainerState read_checkpoint(const std::string& checkpoint_dir, Parameters& para
     st.loss_count = j.at("loss_count").get<std::int64_t>();
     st.skipped_steps = j.at("skipped_steps").get<std::int64_t>();
     st.config_fingerprint = j.at("config_fingerprint").get<std::string>();
+    st.final = j.value("final", false);
+    st.config_name = j.value("config_name", "");
     return st;
   } catch (const nlohmann::json::exception& e) {
     fail("{}: {}", path, e.what());

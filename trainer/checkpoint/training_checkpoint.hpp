@@ -2,7 +2,8 @@
 //
 //   step-000200/config.json, model.safetensors, tokenizer.json   the model, as the runtime loads it
 //   step-000200/optimizer.safetensors                             AdamW's moments (m.NAME, v.NAME)
-//   step-000200/trainer_state.json                                step, data positions, loss statistics
+//   step-000200/trainer_state.json                                step, data positions, loss statistics,
+//                                                                 "final": true in the run's last checkpoint
 //
 // A checkpoint is written into a temporary folder, every file synced, then renamed into
 // place, so a crash at any moment leaves the previous checkpoints intact and never a
@@ -33,6 +34,8 @@ struct TrainerState {
   std::int64_t loss_count = 0;
   std::int64_t skipped_steps = 0;
   std::string config_fingerprint;  // a resumed run must have the same config
+  std::string config_name;         // the train config's name, for the evaluations of the checkpoint
+  bool final = false;              // the run's last step: `sextant eval --watch` stops after this one ("final": true)
 };
 
 struct CheckpointContents {
@@ -53,6 +56,20 @@ std::string write_checkpoint(const std::string& dir, const CheckpointContents& c
 
 // The newest complete checkpoint under dir, if any.
 std::optional<std::string> latest_checkpoint(const std::string& dir);
+
+// A complete checkpoint folder (its trainer_state.json written) as a watcher sees it.
+struct CheckpointEntry {
+  std::string dir;
+  std::int64_t step = 0;
+  bool final = false;
+  std::string config_name;  // empty in checkpoints of runs from before it was written
+};
+
+// The complete checkpoints under dir, in step order (none when dir does not exist yet).
+std::vector<CheckpointEntry> complete_checkpoints(const std::string& dir);
+
+// A checkpoint's trainer_state.json; errors name the file.
+TrainerState read_trainer_state(const std::string& checkpoint_dir);
 
 // Reads a checkpoint into params, the moments and the state; errors name the file.
 TrainerState read_checkpoint(const std::string& checkpoint_dir, Parameters& params, std::vector<float>& adam_m,

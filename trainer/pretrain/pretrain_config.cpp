@@ -10,7 +10,8 @@ namespace sextant::trainer {
 namespace fs = std::filesystem;
 
 bool is_source_format(const std::string& format) {
-  return format == "paragraphs" || format == "lines" || format == "file" || format == "fortune" || format == "jsonl";
+  return format == "paragraphs" || format == "lines" || format == "file" || format == "fortune" || format == "jsonl" ||
+         format == "shards";
 }
 
 std::int64_t PretrainConfig::stage_steps(const StageConfig& s) const {
@@ -108,7 +109,8 @@ PretrainConfig read_pretrain_config(const std::string& path) {
     sc.files = s.texts("files");
     sc.format = s.text_or("format", sc.format);
     if (!is_source_format(sc.format))
-      fail("{}: \"{}\" is not a format (paragraphs, lines, file, fortune, jsonl)", s.where("format"), sc.format);
+      fail("{}: \"{}\" is not a format (paragraphs, lines, file, fortune, jsonl, shards)", s.where("format"),
+           sc.format);
     sc.field = s.text_or("field", sc.field);
     sc.held_out = fraction(s, "held_out", sc.held_out);
     sc.held_out_bytes = s.integer_or("held_out_bytes", sc.held_out_bytes);
@@ -116,6 +118,12 @@ PretrainConfig read_pretrain_config(const std::string& path) {
     p.sources.push_back(std::move(sc));
   }
   if (p.sources.empty()) fail("{}: no sources", c.where("sources"));
+  for (const SourceConfig& sc : p.sources)
+    if (sc.format == "shards" && p.tokenizer.empty())
+      fail(
+          "{}: source {} reads token shards: give the tokenizer.json of the `sextant data prepare` run that wrote "
+          "them (a path), not a tokenizer to train",
+          c.where("tokenizer"), sc.name);
 
   const nlohmann::json& stages = c.raw("stages");
   if (!stages.is_array() || stages.empty()) fail("{}: a list of stages is needed", c.where("stages"));

@@ -13,7 +13,9 @@ namespace sextant::trainer {
 // Where a source's documents come from: files (globs relative to the corpus directory) in one
 // of the formats text ("paragraphs": blank-line separated; "lines": one per line; "file": a
 // document per file; "fortune": fortune(6) cookies, ended by a line "%", strfile's .dat
-// indexes and Debian's .u8 links skipped) or "jsonl" with the document in `field`.
+// indexes and Debian's .u8 links skipped), "jsonl" with the document in `field`, or "shards":
+// token shards that `sextant data prepare` wrote (OUT/shards/NAME-NNNNN.bin), whose ids go to
+// training as they are (the config's tokenizer must then be that run's tokenizer.json).
 struct SourceConfig {
   std::string name;
   std::vector<std::string> files;

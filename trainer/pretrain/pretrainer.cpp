@@ -1,15 +1,15 @@
 // One training run, step by step: pack micro-batches, forward and backward, clip, update, log, checkpoint.
 #include "trainer/pretrain/pretrainer.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/atomic_file.hpp"
 #include "core/content_hash.hpp"
@@ -19,6 +19,7 @@
 #include "trainer/checkpoint/training_checkpoint.hpp"
 #include "trainer/data/cloze_items.hpp"
 #include "trainer/data/sequence_packer.hpp"
+#include "trainer/data/shard_source.hpp"
 #include "trainer/data/source_documents.hpp"
 #include "trainer/model/trainable_llama.hpp"
 #include "trainer/optim/adamw.hpp"
@@ -106,7 +107,7 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   s.options.quiet = s.options.quiet || !s.rank0;
   fs::create_directories(s.options.out_dir);
 
-  // Each source's documents: every (1 / held_out)-th one, up to held_out_bytes of text, goes
+  // Each text source's documents: every (1 / held_out)-th one, up to held_out_bytes of text, goes
   // to heldout/NAME.jsonl (text for perplexity); spread over the files, the held-out text is
   // like the training text. The rest is for training.
   const fs::path heldout_dir = fs::path(s.options.out_dir) / "heldout";
@@ -114,6 +115,10 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
   std::vector<std::vector<std::string>> training_docs;
   std::vector<std::string> all_held_out;
   for (const SourceConfig& source : s.config.sources) {
+    if (source.format == "shards") {  // already tokens: split below, once the tokenizer is read
+      training_docs.emplace_back();
+      continue;
+    }
     std::vector<std::string> docs = read_source_documents(source, s.options.corpus_dir);
     std::vector<std::string> train;
     std::string held;
@@ -170,6 +175,18 @@ Pretrainer::Pretrainer(PretrainConfig config, PretrainOptions options) : s_(std:
 
   for (std::size_t k = 0; k < s.config.sources.size(); ++k) {
     const auto t0 = std::chrono::steady_clock::now();
+    const SourceConfig& source = s.config.sources[k];
+    if (source.format == "shards") {
+      ShardSource shards = read_shard_source(source, s.options.corpus_dir, s.tokenizer, s.config.tokenizer,
+                                             s.end_of_document, s.config.path);
+      if (s.rank0) write_file_atomically((heldout_dir / (source.name + ".jsonl")).string(), shards.held_out_jsonl);
+      if (!s.options.quiet)
+        std::cerr << fmt::format("source {}: {} documents, {} tokens from shards ({} documents held out) [{:.1f} s]\n",
+                                 source.name, shards.documents, shards.tokens.size(), shards.held_out_documents,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      s.streams.emplace_back(source.name, std::move(shards.tokens), shards.documents);
+      continue;
+    }
     std::vector<std::int32_t> tokens;
     std::size_t bytes = 0;
     for (const std::string& d : training_docs[k]) {
@@ -218,6 +235,7 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
 
   TrainerState state;
   state.config_fingerprint = s.fingerprint;
+  state.config_name = cfg.name;
   std::string last_checkpoint;
   if (s.options.resume) {
     if (const auto latest = latest_checkpoint(ckpt_dir.string())) {
@@ -257,6 +275,7 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
     CheckpointContents c{&s.model_config, {-1, s.end_of_document}, &model.params(), &full_m, &full_v, state,
                          s.config.tokenizer};
     c.state.streams.clear();
+    c.state.final = final;
     for (const TokenStream& t : s.streams) c.state.streams.push_back({t.name(), t.position(), t.epoch()});
     last_checkpoint = (ckpt_dir / checkpoint_name(state.step)).string();
     if (s.rank0) {
