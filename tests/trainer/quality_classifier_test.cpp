@@ -89,7 +89,7 @@ TEST_CASE("a quality classifier weighs the classes equally however many pool doc
   for (const std::string& d : prose(5, 50)) CHECK(model.score(d) > 0.5);
 }
 
-TEST_CASE("a saved quality classifier loads back with identical scores; training is deterministic", "[trainer]") {
+TEST_CASE("a saved quality classifier loads back with identical scores, and training is deterministic", "[trainer]") {
   const auto golden = prose(20, 0), pool = junk(20, 0);
   QualityClassifierOptions options;
   options.bucket_bits = 12;
