@@ -52,7 +52,7 @@ TEST_CASE("byte-level tokenizer gives llama.cpp's ids on multilingual text", "[r
   }
 }
 
-TEST_CASE("decoding restores text exactly; invalid UTF-8 becomes U+FFFD as in llama.cpp", "[runtime][tokenizer][model]") {
+TEST_CASE("decoding restores text exactly, and invalid UTF-8 becomes U+FFFD as in llama.cpp", "[runtime][tokenizer][model]") {
   SEXTANT_REQUIRE_MODEL(model);
   GgufFile file(model);
   const Tokenizer tok = Tokenizer::from_gguf(file);
