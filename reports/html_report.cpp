@@ -117,6 +117,19 @@ json cell_json(const Cell& cell, const std::optional<TaskSamples>& samples) {
   j["other"] = json::array();
   for (const auto& m : cell.other_metrics) j["other"].push_back(metric_json(m));
   j["stored_samples"] = samples ? samples->scores.size() : 0;
+  if (cell.contamination) {
+    const ContaminationSplit& c = *cell.contamination;
+    auto subset = [&](const SubsetScore& s) {
+      return json{{"samples", s.samples},
+                  {"display", s.samples > 0 ? display_score(cell.score.metric, s.mean) : std::string("–")}};
+    };
+    j["contamination"] = {{"shards", c.shards},
+                          {"ngram", c.ngram},
+                          {"min_overlap", c.min_overlap},
+                          {"clean", subset(c.clean)},
+                          {"contaminated", subset(c.contaminated)},
+                          {"unscanned", c.unscanned}};
+  }
   return j;
 }
 

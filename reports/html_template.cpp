@@ -641,6 +641,25 @@ table.plain td.num { text-align: right; }
     return section;
   }
 
+  // ---- clean / contaminated items (only when `sextant data contamination` scanned a dataset)
+  function contaminationSection() {
+    const lines = [];
+    rows.forEach((r) => r.cells.forEach((c, m) => {
+      if (c && c.contamination) lines.push([r, c, m]);
+    }));
+    if (!lines.length) return null;
+    const head = ['dataset', 'mode', 'model', 'shards', 'clean samples', 'clean', 'contaminated samples', 'contaminated'];
+    return el('section', { id: 'contamination' }, el('h2', {}, 'Clean and contaminated items'),
+      el('p', {}, 'Each model\u2019s samples split by the dataset\u2019s latest contamination scan: items whose n-grams the ' +
+        'training shards hold, and the others; the mean of the samples\u2019 scores in each.'),
+      el('div', { class: 'scroll' }, el('table', { class: 'plain', id: 'contamination-table' },
+        el('thead', {}, el('tr', {}, head.map((h) => el('th', {}, h)))),
+        el('tbody', {}, lines.map(([r, c, m]) => el('tr', {}, [r.dataset, r.mode, models[m].label,
+          c.contamination.shards + ' (' + c.contamination.ngram + '-grams)', String(c.contamination.clean.samples),
+          c.contamination.clean.display, String(c.contamination.contaminated.samples),
+          c.contamination.contaminated.display].map((v) => el('td', {}, v))))))));
+  }
+
   // ---- runs
   function runsSection() {
     const head = ['#', 'store', 'run', 'model', 'identity', 'started', 'finished', 'suite', 'command'];
@@ -653,9 +672,11 @@ table.plain td.num { text-align: right; }
   }
 
   const app = document.getElementById('app');
-  for (const part of [header, leaderboardSection, radarSection, trainingSection, samplesSection, runsSection]) {
+  for (const part of [header, leaderboardSection, radarSection, trainingSection, samplesSection, contaminationSection,
+    runsSection]) {
     try {
-      app.append(part());
+      const node = part();
+      if (node) app.append(node);
     } catch (e) {
       noteProblem('Could not draw a part of the report (' + part.name + '): ' + e.message);
     }

@@ -38,6 +38,20 @@ json model_json(const ModelColumn& m) {
           {"overall", m.overall ? json(*m.overall) : json(nullptr)}};
 }
 
+json subset_json(const SubsetScore& s) {
+  return {{"samples", s.samples}, {"mean_score", s.samples > 0 ? json(s.mean) : json(nullptr)}};
+}
+
+json contamination_json(const ContaminationSplit& c) {
+  return {{"shards", c.shards},
+          {"shards_path", c.shards_path},
+          {"ngram", c.ngram},
+          {"min_overlap", c.min_overlap},
+          {"clean", subset_json(c.clean)},
+          {"contaminated", subset_json(c.contaminated)},
+          {"unscanned_samples", c.unscanned}};
+}
+
 json row_json(const Row& row, const std::vector<ModelColumn>& models) {
   json scores = json::array();
   for (std::size_t c = 0; c < row.cells.size(); ++c) {
@@ -50,6 +64,7 @@ json row_json(const Row& row, const std::vector<ModelColumn>& models) {
     score["run"] = cell.run;
     score["other_metrics"] = json::array();
     for (const auto& m : cell.other_metrics) score["other_metrics"].push_back(metric_json(m));
+    if (cell.contamination) score["contamination"] = contamination_json(*cell.contamination);
     scores.push_back(std::move(score));
   }
   return {{"dataset", row.dataset}, {"mode", row.mode}, {"dimension", row.dimension}, {"scores", scores}};

@@ -126,6 +126,20 @@ Leaderboard build_leaderboard(const std::vector<StoreContents>& stores, const Re
     for (const auto& score : stores[s].scores)
       if (auto it = run_at.find({s, score.run_id}); it != run_at.end()) scores_of_run[it->second].push_back(&score);
 
+  // (store, task hash) -> its split by the dataset's latest contamination scan.
+  std::map<std::pair<std::size_t, std::string>, ContaminationSplit> splits;
+  for (std::size_t s = 0; s < stores.size(); ++s) {
+    std::map<std::string, const StoredContaminationScan*> scan_of;  // dataset -> latest scan
+    for (const auto& scan : stores[s].contamination_scans) scan_of[scan.dataset] = &scan;
+    for (const auto& split : stores[s].contamination_splits) {
+      const auto it = scan_of.find(split.dataset);
+      if (it == scan_of.end()) continue;
+      splits[{s, split.task_hash}] =
+          ContaminationSplit{split.shards, it->second->shards_path, it->second->ngram, it->second->min_overlap,
+                             split.clean,  split.contaminated,      split.unscanned};
+    }
+  }
+
   // Oldest run first, so that a later run's score replaces an earlier one.
   std::map<std::pair<std::string, std::string>, Row> rows;  // (dataset, mode) -> row
   for (std::size_t i = 0; i < board.runs.size(); ++i) {
@@ -141,7 +155,9 @@ Leaderboard build_leaderboard(const std::vector<StoreContents>& stores, const Re
         row.cells.resize(board.models.size());
       }
       row.dimension = s->dimension;
-      row.cells[model_of_run[i]] = Cell{metric_value(*s), others[s->task_hash], s->version, s->task_hash, i};
+      row.cells[model_of_run[i]] = Cell{metric_value(*s), others[s->task_hash], s->version, s->task_hash, i, {}};
+      if (auto it = splits.find({board.runs[i].store, s->task_hash}); it != splits.end())
+        row.cells[model_of_run[i]]->contamination = it->second;
     }
   }
   for (auto& [key, row] : rows) board.rows.push_back(std::move(row));

@@ -26,13 +26,24 @@ struct MetricValue {
   std::int64_t samples = 0;
 };
 
+// A cell's samples split by its dataset's latest contamination scan: the mean per-sample
+// score (the samples table's headline score per item) of the clean and the contaminated items.
+struct ContaminationSplit {
+  std::string shards, shards_path;  // the corpus's fingerprint and where it was read
+  std::int64_t ngram = 0;
+  double min_overlap = 0.0;
+  SubsetScore clean, contaminated;
+  std::int64_t unscanned = 0;
+};
+
 // One model's score on one (dataset, mode): the headline metric of the latest run that scored it.
 struct Cell {
   MetricValue score;
   std::vector<MetricValue> other_metrics;  // the task's other metrics and rates, as stored
   std::string version;                     // short hash of the dataset mode's config
   std::string task_hash;
-  std::size_t run = 0;  // index into Leaderboard::runs
+  std::size_t run = 0;                              // index into Leaderboard::runs
+  std::optional<ContaminationSplit> contamination;  // when the dataset was scanned
 };
 
 struct Row {

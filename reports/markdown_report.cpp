@@ -78,6 +78,30 @@ std::string markdown_table(const Leaderboard& board) {
   return render_table(table.header, table.rows, 4);
 }
 
+std::string contamination_table(const Leaderboard& board) {
+  std::vector<std::vector<std::string>> rows;
+  auto mean = [](const std::string& metric, const SubsetScore& s) {
+    return s.samples > 0 ? format_score(metric, s.mean) : std::string("-");
+  };
+  for (const Row& row : board.rows)
+    for (std::size_t c = 0; c < row.cells.size(); ++c) {
+      if (!row.cells[c] || !row.cells[c]->contamination) continue;
+      const Cell& cell = *row.cells[c];
+      const ContaminationSplit& split = *cell.contamination;
+      const std::string& metric = cell.score.metric;
+      const bool both = split.clean.samples > 0 && split.contaminated.samples > 0;
+      rows.push_back({row.dataset, row.mode, board.models[c].label, metric,
+                      fmt::format("{} ({}-grams)", split.shards, split.ngram), std::to_string(split.clean.samples),
+                      mean(metric, split.clean), std::to_string(split.contaminated.samples),
+                      mean(metric, split.contaminated),
+                      both ? format_score(metric, split.contaminated.mean - split.clean.mean) : std::string("-")});
+    }
+  if (rows.empty()) return "";
+  return render_table({"dataset", "mode", "model", "metric", "shards", "clean samples", "clean", "contaminated samples",
+                       "contaminated", "contaminated - clean"},
+                      rows, 5);
+}
+
 std::string markdown_report(const Leaderboard& board) {
   const ReportContext& c = board.context;
   std::string out = "# Sextant report\n\n";
@@ -98,6 +122,16 @@ std::string markdown_report(const Leaderboard& board) {
       "Overall the mean of the dimensions (each weighs the same). Version is the short hash of the dataset mode's "
       "config (prompt, inferencer, metric, chat setting): scores with different versions, joined by \"/\", did not "
       "come from the same prompts. Where several runs scored a model on a dataset and mode, the latest counts.\n";
+
+  if (const std::string split = contamination_table(board); !split.empty()) {
+    out += "\n## Clean and contaminated items\n\n";
+    out += split;
+    out +=
+        "\nFor datasets scanned by `sextant data contamination`: each model's samples split by the dataset's latest "
+        "scan into the items whose n-grams the training shards hold (contaminated) and the others (clean), with the "
+        "mean of the samples' scores in each. For a corpus-level metric (BLEU, chrF) the means are of per-sample "
+        "scores, not the headline value.\n";
+  }
 
   out += "\n## Runs\n\n";
   std::vector<std::vector<std::string>> runs;

@@ -1,6 +1,8 @@
 // Read-only queries over a result store; the layout is harness/store/result_store.cpp's.
 #include "reports/store_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +23,63 @@ void check_layout(const SqliteDatabase& db) {
   if (layout != harness::kStoreLayoutVersion)
     fail("{}: not a result store this sextant reads (store layout {}, expected {})", db.path(), layout,
          harness::kStoreLayoutVersion);
+}
+
+bool has_table(const SqliteDatabase& db, const std::string& name) {
+  SqliteStatement s(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+  s.bind(1, name);
+  s.step();
+  return s.int_at(0) > 0;
+}
+
+// Each dataset's latest scan (the highest rowid: INSERT OR REPLACE renumbers a rescan), and
+// every task's samples split by it, the item of a circular sample being its row.
+void read_contamination(const SqliteDatabase& db, StoreContents& store) {
+  if (!has_table(db, "contamination_scans") || !has_table(db, "contamination")) return;
+  const std::string latest =
+      "WITH latest AS (SELECT * FROM contamination_scans cs WHERE cs.rowid = "
+      "(SELECT max(rowid) FROM contamination_scans WHERE dataset = cs.dataset)) ";
+  const std::string scans_sql = latest +
+                                "SELECT dataset, shards, shards_path, mode, ngram, min_overlap, items, contaminated, "
+                                "scanned_at FROM latest ORDER BY dataset";
+  SqliteStatement scans(db, scans_sql.c_str());
+  while (scans.step()) {
+    StoredContaminationScan c;
+    c.dataset = scans.text_at(0);
+    c.shards = scans.text_at(1);
+    c.shards_path = scans.text_at(2);
+    c.mode = scans.text_at(3);
+    c.ngram = scans.int_at(4);
+    c.min_overlap = scans.double_at(5);
+    c.items = scans.int_at(6);
+    c.contaminated = scans.int_at(7);
+    c.scanned_at = scans.text_at(8);
+    store.contamination_scans.push_back(std::move(c));
+  }
+  const std::string splits_sql =
+      latest + fmt::format(
+                   "SELECT t.hash, t.dataset, l.shards, c.contaminated, count(*), avg(s.score) "
+                   "FROM samples s JOIN tasks t ON t.hash = s.task_hash JOIN latest l ON l.dataset = "
+                   "t.dataset LEFT JOIN contamination c ON c.dataset = t.dataset AND c.shards = l.shards "
+                   "AND c.item_index = CASE WHEN t.mode LIKE '%+circular' THEN s.item_index / {} "
+                   "ELSE s.item_index END GROUP BY t.hash, c.contaminated ORDER BY t.hash",
+                   harness::kCircularItemStride);
+  SqliteStatement splits(db, splits_sql.c_str());
+  while (splits.step()) {
+    if (store.contamination_splits.empty() || store.contamination_splits.back().task_hash != splits.text_at(0)) {
+      StoredContaminationSplit split;
+      split.task_hash = splits.text_at(0);
+      split.dataset = splits.text_at(1);
+      split.shards = splits.text_at(2);
+      store.contamination_splits.push_back(std::move(split));
+    }
+    StoredContaminationSplit& split = store.contamination_splits.back();
+    const std::int64_t samples = splits.int_at(4);
+    if (splits.is_null(3))
+      split.unscanned = samples;
+    else
+      (splits.int_at(3) != 0 ? split.contaminated : split.clean) = {samples, splits.double_at(5)};
+  }
 }
 
 }  // namespace
@@ -106,6 +165,7 @@ StoreContents read_store(const std::string& work_dir) {
       store.progress.push_back(std::move(p));
     }
   }
+  read_contamination(db, store);
   db.exec("COMMIT");
   return store;
 }

@@ -1,6 +1,6 @@
 // Reading a work directory's result store (sextant.db, written by `sextant eval`) read-only:
-// its runs, models, every score they recorded and the progress of their tasks, and the
-// samples of a task.
+// its runs, models, every score they recorded, the progress of their tasks and the
+// contamination splits of their tasks, and the samples of a task.
 #pragma once
 
 #include <cstddef>
@@ -43,12 +43,37 @@ struct StoredProgress {
   std::string updated_at;            // ISO 8601 UTC with milliseconds, "2024-05-01T12:00:00.250Z"
 };
 
+// The latest contamination scan of a dataset against one corpus (`sextant data contamination`).
+struct StoredContaminationScan {
+  std::string dataset, shards, shards_path, mode;  // shards: the corpus's fingerprint (shards and n)
+  std::int64_t ngram = 0;
+  double min_overlap = 0.0;  // 0: an item is contaminated when any of its n-grams is in the corpus
+  std::int64_t items = 0, contaminated = 0;
+  std::string scanned_at;
+};
+
+// The mean per-sample score (the samples table's) of a subset of a task's items.
+struct SubsetScore {
+  std::int64_t samples = 0;
+  double mean = 0.0;
+};
+
+// A task's samples split by its dataset's latest contamination scan.
+struct StoredContaminationSplit {
+  std::string task_hash, dataset, shards;
+  SubsetScore clean, contaminated;
+  std::int64_t unscanned = 0;  // samples whose item the scan did not cover (e.g. a scan with --limit)
+};
+
 struct StoreContents {
   std::string path;                      // .../sextant.db
   std::vector<StoredRun> runs;           // by id
   std::vector<StoredModel> models;       // by identity
   std::vector<StoredScore> scores;       // by run, then in the order written (a rewrite comes last)
   std::vector<StoredProgress> progress;  // by run, then in the order the tasks started
+  // Both empty for a store without contamination records (or written before the tables).
+  std::vector<StoredContaminationScan> contamination_scans;    // each dataset's latest, by dataset
+  std::vector<StoredContaminationSplit> contamination_splits;  // one per task of a scanned dataset, by task hash
 };
 
 // The path of the store of a work directory.

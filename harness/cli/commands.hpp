@@ -19,5 +19,7 @@ int serve_command(const std::vector<std::string>& args);
 int train_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int data_command(const std::vector<std::string>& args);
+// `sextant data contamination` (data_command dispatches to it).
+int contamination_command(const std::vector<std::string>& args);
 
 }  // namespace sextant::harness

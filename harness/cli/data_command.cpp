@@ -1,4 +1,4 @@
-// `sextant data`: the data pipeline (prepare) and the language identifier (langid train, langid classify).
+// `sextant data`: the data pipeline (prepare), contamination (its own file) and langid train / classify.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -27,6 +27,7 @@ constexpr const char* kOverview =
     "subcommands:\n"
     "  prepare           sources -> language id -> quality rules -> quality classifier -> exact and near\n"
     "                    dedup -> BPE tokenizer -> token shards per source, with stats.json and a table\n"
+    "  contamination     which benchmark items the token shards hold (n-gram overlap), into the store\n"
     "  langid train      train the character n-gram language identifier on labelled text\n"
     "  langid classify   the language and confidence of each line of stdin\n\n"
     "Run 'sextant data <subcommand> --help' for its options.\n";
@@ -185,13 +186,15 @@ int langid_classify(const std::vector<std::string>& argv) {
 
 int data_command(const std::vector<std::string>& argv) {
   if (argv.empty())
-    throw UsageError("data: say what to do: prepare, langid train or langid classify (sextant data --help)");
+    throw UsageError(
+        "data: say what to do: prepare, contamination, langid train or langid classify (sextant data --help)");
   const std::string& what = argv[0];
   if (what == "--help" || what == "-h" || what == "help") {
     std::fputs(kOverview, stdout);
     return 0;
   }
   if (what == "prepare") return prepare(rest_of(argv, 1));
+  if (what == "contamination") return contamination_command(rest_of(argv, 1));
   if (what == "langid") {
     const std::string sub = argv.size() > 1 ? argv[1] : "";
     if (sub == "train") return langid_train(rest_of(argv, 2));
@@ -202,7 +205,8 @@ int data_command(const std::vector<std::string>& argv) {
     }
     throw UsageError("data langid: say train or classify (sextant data --help)");
   }
-  throw UsageError(fmt::format("data: unknown subcommand \"{}\" (prepare, langid train, langid classify)", what));
+  throw UsageError(
+      fmt::format("data: unknown subcommand \"{}\" (prepare, contamination, langid train, langid classify)", what));
 }
 
 }  // namespace sextant::harness

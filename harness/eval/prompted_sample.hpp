@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "datasets/record.hpp"
+#include "harness/store/store_layout.hpp"
 
 namespace sextant::harness {
 
 // Circular evaluation stores rotation r of row i under the key i * kCircularStride + r.
-inline constexpr std::int64_t kCircularStride = 64;
+inline constexpr std::int64_t kCircularStride = kCircularItemStride;
 
 struct PromptedSample {
   std::int64_t index =

@@ -168,4 +168,28 @@ void ResultStore::set_progress(std::int64_t run, const TaskKey& task, std::int64
   s.bind(7, utc_timestamp(true)).step();
 }
 
+// INSERT OR REPLACE gives the scan a new rowid: the highest rowid of a dataset is its latest scan.
+void ResultStore::set_contamination(const DatasetContamination& scan) {
+  std::lock_guard lock(mutex_);
+  db_.transaction([&] {
+    SqliteStatement clear(db_, "DELETE FROM contamination WHERE dataset = ? AND shards = ?");
+    clear.bind(1, scan.dataset).bind(2, scan.shards).step();
+    SqliteStatement s(db_,
+                      "INSERT OR REPLACE INTO contamination_scans (dataset, shards, shards_path, mode, ngram, "
+                      "min_overlap, items, contaminated, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, scan.dataset).bind(2, scan.shards).bind(3, scan.shards_path).bind(4, scan.mode);
+    s.bind(5, static_cast<std::int64_t>(scan.rule.ngram)).bind(6, scan.rule.min_overlap);
+    s.bind(7, static_cast<std::int64_t>(scan.items.size())).bind(8, scan.contaminated()).bind(9, utc_timestamp());
+    s.step();
+    SqliteStatement item(db_,
+                         "INSERT INTO contamination (dataset, shards, item_index, ngrams, matched, overlap, "
+                         "contaminated) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const ItemContamination& i : scan.items) {
+      item.bind(1, scan.dataset).bind(2, scan.shards).bind(3, i.item_index).bind(4, i.ngrams).bind(5, i.matched);
+      item.bind(6, i.overlap).bind(7, static_cast<std::int64_t>(i.contaminated)).step();
+      item.reset();
+    }
+  });
+}
+
 }  // namespace sextant::harness

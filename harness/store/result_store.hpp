@@ -1,5 +1,6 @@
 // The result store: one SQLite database per work directory holding runs, models, tasks,
-// samples, scores and the progress of running tasks (the layout is in result_store.cpp).
+// samples, scores, the progress of running tasks and which items a training corpus holds (the layout is in
+// result_store.cpp).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/sqlite_database.hpp"
+#include "harness/eval/contamination_scan.hpp"
 #include "harness/eval/sample_outcome.hpp"
 #include "harness/eval/task_scores.hpp"
 
@@ -55,6 +57,9 @@ class ResultStore {
   // Records how far this run is with the task: `done` of its `total` samples are in the store
   // (those reused from earlier runs included); `sextant serve` shows it while the run goes on.
   void set_progress(std::int64_t run, const TaskKey& task, std::int64_t done, std::int64_t total);
+  // Replaces what the store knew about the dataset against these shards (scan and items) in one
+  // transaction; reports split the dataset's scores by the latest scan of each dataset.
+  void set_contamination(const DatasetContamination& scan);
 
  private:
   SqliteDatabase db_;

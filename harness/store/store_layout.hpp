@@ -6,8 +6,14 @@ namespace sextant::harness {
 
 // Bump kStoreLayoutVersion when a table changes; an older store is refused with a clear
 // message. A new table needs no bump: CREATE TABLE IF NOT EXISTS adds it to an older store,
-// and the readers tolerate its absence (progress came that way).
+// and the readers tolerate its absence (progress and the two contamination tables came that
+// way). Bumping for them would make every layout-2 store unreadable to this sextant and
+// every store this sextant opens unreadable to the sextants before it, for no gain.
 inline constexpr int kStoreLayoutVersion = 2;
+
+// Circular evaluation stores rotation r of row i under the item index i * kCircularItemStride
+// + r (tasks whose mode ends in "+circular"); contamination is recorded per row.
+inline constexpr int kCircularItemStride = 64;
 
 inline constexpr const char* kStoreSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
@@ -30,6 +36,14 @@ CREATE TABLE IF NOT EXISTS scores (
 CREATE TABLE IF NOT EXISTS progress (
   run_id INTEGER NOT NULL REFERENCES runs(id), task_hash TEXT NOT NULL, dataset TEXT NOT NULL, mode TEXT NOT NULL,
   done INTEGER NOT NULL, total INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (run_id, task_hash));
+CREATE TABLE IF NOT EXISTS contamination_scans (
+  dataset TEXT NOT NULL, shards TEXT NOT NULL, shards_path TEXT NOT NULL, mode TEXT NOT NULL, ngram INTEGER NOT NULL,
+  min_overlap REAL NOT NULL, items INTEGER NOT NULL, contaminated INTEGER NOT NULL, scanned_at TEXT NOT NULL,
+  PRIMARY KEY (dataset, shards));
+CREATE TABLE IF NOT EXISTS contamination (
+  dataset TEXT NOT NULL, shards TEXT NOT NULL, item_index INTEGER NOT NULL, ngrams INTEGER NOT NULL,
+  matched INTEGER NOT NULL, overlap REAL NOT NULL, contaminated INTEGER NOT NULL,
+  PRIMARY KEY (dataset, shards, item_index));
 )sql";
 
 // The store file in a work directory.

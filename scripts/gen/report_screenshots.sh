@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the README's pictures of the HTML report, docs/images/leaderboard.png and
 # docs/images/training-curve.png: result stores, then `sextant report --format html`, then
-# headless chromium (scripts/setup.sh installs it). The leaderboard comes from a synthetic store
-# (scripts/gen/report_demo_stores.py); the training curve from TRAIN_DIR, the --out of a real
-# `sextant train --config configs/train/tiny-staged.json` run (its checkpoints' held-out bits
-# per byte), or from the synthetic store when TRAIN_DIR is not given.
-#   scripts/gen/report_screenshots.sh [TRAIN_DIR]   # uses build/harness/sextant
-#   SEXTANT=path/to/sextant scripts/gen/report_screenshots.sh [TRAIN_DIR]
+# headless chromium (scripts/setup.sh installs it). The training curve comes from TRAIN_DIR, the
+# --out of a real `sextant train --config configs/train/tiny-staged.json` run; the leaderboard
+# from LEADERBOARD_DIRS (comma-separated work dirs of real `sextant eval` runs). Either one not
+# given is drawn from a synthetic store (scripts/gen/report_demo_stores.py).
+#   scripts/gen/report_screenshots.sh [TRAIN_DIR [LEADERBOARD_DIRS]]   # uses build/harness/sextant
+#   SEXTANT=path/to/sextant scripts/gen/report_screenshots.sh [TRAIN_DIR [LEADERBOARD_DIRS]]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 sextant=${SEXTANT:-$root/build/harness/sextant}
@@ -16,7 +16,8 @@ command -v chromium >/dev/null || { echo "report_screenshots: chromium is not in
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 "$root/scripts/gen/report_demo_stores.py" "$work"
-"$sextant" report --work-dir "$work/leaderboard" --format html --out "$work/leaderboard/report" >/dev/null
+leaderboard=${2:-$work/leaderboard}
+"$sextant" report --work-dirs "$leaderboard" --format html --out "$work/leaderboard/report" >/dev/null
 training=${1:-$work/training}
 "$sextant" report --work-dir "$training" --format html --out "$work/training/report" >/dev/null
 

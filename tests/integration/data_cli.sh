@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `sextant data`: help, langid train / classify, prepare with its table and stats.json, errors that
+# `sextant data`: help, langid train / classify, prepare with its table and stats.json, contamination of a
+# dataset against the prepared shards, errors that
 # name the file and field (exit 2), and a prepare killed with SIGKILL at a random moment leaving
 # either no output folder or a complete one (the rerun cleans up the dead run's partial folder).
 # The corpus is constructed here, plus the licence texts every Debian system installs.
@@ -74,6 +75,39 @@ gpl = exact["by_source"]["gpl"]
 assert 0 < gpl["out"]["documents"] * 2 <= gpl["in"]["documents"], gpl
 assert exact["removed_by"]["exact_duplicate"] >= gpl["out"]["documents"], exact["removed_by"]
 PY
+
+# Contamination: a dataset of one GPL paragraph (in the shards) and one made-up question (not).
+mkdir -p "$work/configs/datasets" "$work/configs/suites" "$work/bench"
+python3 - "$corpus/GPL-3" "$work/bench/lic.jsonl" <<'PY'
+import json, sys
+paragraph = next(p for p in open(sys.argv[1]).read().split("\n\n") if "When we speak of free software" in p)
+with open(sys.argv[2], "w") as out:
+    out.write(json.dumps({"q": paragraph, "a": "freedom"}) + "\n")
+    out.write(json.dumps({"q": "How many moons does a purple giraffe keep in its pocket on a rainy Tuesday?", "a": "none"}) + "\n")
+PY
+cat > "$work/configs/datasets/lic.json" <<'JSON'
+{"name": "lic", "dimension": "Knowledge", "test": {"format": "jsonl", "path": "lic.jsonl"},
+ "modes": {"gen": {"inferencer": "gen", "prompt": "Question: {q}\nAnswer:", "answer": " {a}", "reference": "{a}",
+                   "metric": "exact_match"}}, "default_modes": ["gen"]}
+JSON
+"$sextant" data contamination --shards "$work/out" --configs "$work/configs" --datasets lic --data-dir "$work/bench" \
+  --work-dir "$work/store" --json > "$work/contamination.json" 2> "$work/progress"
+python3 - "$work/contamination.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+d = r["datasets"][0]
+assert r["ngram"] == 13 and d["dataset"] == "lic" and d["items"] == 2 and d["contaminated"] == 1, r
+assert [i["item"] for i in d["contaminated_items"]] == [0] and 0.5 < d["contaminated_items"][0]["overlap"] <= 1, d
+PY
+if command -v sqlite3 > /dev/null; then
+  [ "$(sqlite3 "$work/store/sextant.db" 'SELECT group_concat(contaminated) FROM contamination ORDER BY item_index')" = "1,0" ] ||
+    fail "contamination rows in the store"
+fi
+set +e
+"$sextant" data contamination --shards "$work/corpus" --configs "$work/configs" --datasets lic > /dev/null 2> "$work/err"
+rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "^error: .*tokenizer.json" "$work/err" || fail "contamination without a tokenizer: $rc $(cat "$work/err")"
 
 set +e
 "$sextant" data prepare --config "$work/data.json" --corpora-dir "$work/corpus" --out "$work/out" > /dev/null 2> "$work/err"
