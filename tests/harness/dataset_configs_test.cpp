@@ -93,8 +93,12 @@ TEST_CASE("config mistakes are errors naming the file and the field", "[harness]
 TEST_CASE("prompts of the shipped datasets on the real files", "[harness][config][data]") {
   SEXTANT_REQUIRE_DATA(data);
   const ConfigCatalog catalog = shipped();
-  // Every dataset builds every mode's samples from its first rows.
+  // Every dataset builds every mode's samples from its first rows; the held-out ones read a
+  // training run's folder (sextant train writes it), not the benchmark files.
   for (const auto& name : catalog.dataset_names()) {
+    if (name.starts_with("heldout_")) continue;
+    INFO(name);
+    REQUIRE(catalog.dataset(name).test_source(data) != nullptr);
     for (const auto& [mode, m] : catalog.dataset(name).modes) {
       INFO(name << ":" << mode);
       CHECK(build(catalog, name, mode, data, 3).size() == 3);
