@@ -29,5 +29,5 @@ shot() {
 }
 mkdir -p "$root/docs/images"
 shot "file://$work/leaderboard/report/report.html#only=leaderboard,dimensions" "$root/docs/images/leaderboard.png" 1800,1090
-shot "file://$work/training/report/report.html#only=training" "$root/docs/images/training-curve.png" 1400,900
+shot "file://$work/training/report/report.html#only=training" "$root/docs/images/training-curve.png" 1400,1500
 echo "report_screenshots: wrote docs/images/leaderboard.png and docs/images/training-curve.png" >&2
