@@ -1,4 +1,5 @@
 // `sextant train`: pretraining from a config, with checkpoints scored by the harness as they land.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -52,7 +53,7 @@ int train_command(const std::vector<std::string>& argv) {
   options.out_dir = args.get("out");
   options.resume = args.flag_set("resume");
   if (args.has("threads")) options.threads = static_cast<int>(args.get_int("threads"));
-  if (comm->rank() == 0 && !options.resume && trainer::latest_checkpoint((std::filesystem::path(options.out_dir) / "checkpoints").string()))
+  if (!options.resume && trainer::latest_checkpoint((std::filesystem::path(options.out_dir) / "checkpoints").string()))
     throw UsageError(fmt::format("train: {} already holds checkpoints; add --resume to continue that run, or choose "
                                  "another --out",
                                  options.out_dir));
@@ -63,17 +64,27 @@ int train_command(const std::vector<std::string>& argv) {
   const std::string name = config.name;
   const std::string suite = config.eval_suite;
   const std::int64_t eval_every = config.eval_every;
-  trainer::Pretrainer pretrainer(std::move(config), options);
-  const std::string last = pretrainer.run([&](const trainer::CheckpointEvent& e) {
-    std::cerr << fmt::format("checkpoint {} (step {}/{}, {} tokens)\n", e.dir, e.step, e.total_steps, e.tokens);
-    if (!evaluate || (e.step % eval_every != 0 && !e.final)) return;
-    std::vector<std::string> eval_args = {"--model",      e.dir,      "--model-name", name,
-                                          "--step",       std::to_string(e.step),
-                                          "--suite",      suite,      "--work-dir",   options.out_dir,
-                                          "--data-dir",   options.out_dir + "," + data_dir,   "--quiet"};
-    if (!threads.empty()) eval_args.insert(eval_args.end(), {"--threads", threads});
-    eval_command(eval_args);
-  });
+  std::string last;
+  try {
+    trainer::Pretrainer pretrainer(std::move(config), options);
+    last = pretrainer.run([&](const trainer::CheckpointEvent& e) {
+      std::cerr << fmt::format("checkpoint {} (step {}/{}, {} tokens)\n", e.dir, e.step, e.total_steps, e.tokens);
+      if (!evaluate || (e.step % eval_every != 0 && !e.final)) return;
+      std::vector<std::string> eval_args = {"--model",      e.dir,      "--model-name", name,
+                                            "--step",       std::to_string(e.step),
+                                            "--suite",      suite,      "--work-dir",   options.out_dir,
+                                            "--data-dir",   options.out_dir + "," + data_dir,   "--quiet"};
+      if (!threads.empty()) eval_args.insert(eval_args.end(), {"--threads", threads});
+      eval_command(eval_args);
+    });
+  } catch (const std::exception& e) {
+    // Under mpirun the other ranks would wait for this one forever: end the whole job.
+    if (comm->size() > 1) {
+      std::fprintf(stderr, "error: rank %d: %s\n", comm->rank(), e.what());
+      comm->abort(2);
+    }
+    throw;
+  }
   if (comm->rank() == 0) std::cout << fmt::format("trained: {}\nlog:     {}/train_log.jsonl\n", last, options.out_dir);
   return 0;
 }

@@ -173,3 +173,29 @@ TEST_CASE("a resumed run refuses a checkpoint of another config", "[trainer][pre
                     Catch::Contains("trained with another config"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("a resumed run refuses data that changed since its checkpoint", "[trainer][pretrain]") {
+  if (!fs::is_directory(kCorpus)) {
+    WARN("skipped: " << kCorpus << " (Debian's base-files) is absent");
+    return;
+  }
+  const fs::path dir = fresh_dir("changed_data");
+  const PretrainConfig config = read_pretrain_config(write_config(dir).string());
+  PretrainOptions options;
+  options.corpus_dir = kCorpus;
+  options.out_dir = (dir / "out").string();
+  options.quiet = true;
+  options.stop_after_step = 7;
+  Pretrainer(config, options).run();
+  // The same files, with the GPL cut short.
+  const fs::path copy = dir / "corpus";
+  fs::create_directories(copy);
+  for (const char* name : {"GPL-3", "LGPL-3", "Apache-2.0", "MPL-2.0"}) fs::copy_file(fs::path(kCorpus) / name, copy / name);
+  fs::resize_file(copy / "GPL-3", fs::file_size(copy / "GPL-3") / 2);
+  options.corpus_dir = copy.string();
+  options.resume = true;
+  options.stop_after_step = -1;
+  CHECK_THROWS_WITH(Pretrainer(config, options).run(),
+                    Catch::Contains("trainer_state.json: source gpl had") && Catch::Contains("the corpus changed"));
+  fs::remove_all(dir);
+}

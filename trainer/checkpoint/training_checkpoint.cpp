@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -60,7 +61,7 @@ std::string write_checkpoint(const std::string& dir, const CheckpointContents& c
   state["updates"] = c.state.updates;
   state["streams"] = nlohmann::ordered_json::array();
   for (const StreamPosition& s : c.state.streams)
-    state["streams"].push_back({{"source", s.source}, {"position", s.position}, {"epoch", s.epoch}});
+    state["streams"].push_back({{"source", s.source}, {"position", s.position}, {"epoch", s.epoch}, {"size", s.size}});
   state["loss_mean"] = c.state.loss_mean;
   state["loss_count"] = c.state.loss_count;
   state["skipped_steps"] = c.state.skipped_steps;
@@ -78,12 +79,14 @@ std::string write_checkpoint(const std::string& dir, const CheckpointContents& c
 std::optional<std::string> latest_checkpoint(const std::string& dir) {
   if (!fs::is_directory(dir)) return std::nullopt;
   std::optional<std::string> best;
-  std::string best_name;
+  long long best_step = -1;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_directory() || !name.starts_with("step-")) continue;
     if (!fs::exists(entry.path() / "trainer_state.json")) continue;
-    if (name > best_name) best_name = name, best = entry.path().string();
+    // By number: "step-1000000" comes after "step-999999".
+    const long long step = std::atoll(name.c_str() + 5);
+    if (step > best_step) best_step = step, best = entry.path().string();
   }
   return best;
 }
@@ -133,7 +136,8 @@ TrainerState read_trainer_state(const std::string& checkpoint_dir) {
     st.step = j.at("step").get<std::int64_t>();
     st.updates = j.at("updates").get<std::int64_t>();
     for (const auto& s : j.at("streams"))
-      st.streams.push_back({s.at("source").get<std::string>(), s.at("position").get<std::int64_t>(), s.at("epoch").get<std::int64_t>()});
+      st.streams.push_back({s.at("source").get<std::string>(), s.at("position").get<std::int64_t>(),
+                            s.at("epoch").get<std::int64_t>(), s.value("size", std::int64_t{-1})});
     st.loss_mean = j.at("loss_mean").get<double>();
     st.loss_count = j.at("loss_count").get<std::int64_t>();
     st.skipped_steps = j.at("skipped_steps").get<std::int64_t>();

@@ -24,6 +24,7 @@ namespace sextant::trainer {
 struct StreamPosition {
   std::string source;
   std::int64_t position = 0, epoch = 0;
+  std::int64_t size = -1;  // the stream's tokens: a resume over other data is refused
 };
 
 struct TrainerState {

@@ -17,6 +17,9 @@ class Communicator {
   // Rank r's block data[offsets[r], offsets[r + 1]) goes to every rank.
   virtual void allgather(float* data, const std::int64_t* offsets) = 0;
   virtual void barrier() = 0;
+  // Ends every rank of the job with `code` (after an error on one of them, which the others
+  // would otherwise wait for forever in their next collective). Local: does nothing.
+  virtual void abort(int code) = 0;
 };
 
 // A single process: every collective is the identity.

@@ -53,6 +53,7 @@ class MpiCommunicator final : public Communicator {
           "MPI_Allgatherv");
   }
   void barrier() override { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+  void abort(int code) override { MPI_Abort(MPI_COMM_WORLD, code); }
 
  private:
   // MPI counts are ints: large buffers go in pieces.

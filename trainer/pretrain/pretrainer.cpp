@@ -243,9 +243,19 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
       if (state.config_fingerprint != s.fingerprint)
         fail("{}: this checkpoint was trained with another config or tokenizer; resume it with the same files, or "
              "train into another --out", *latest);
-      for (const StreamPosition& p : state.streams)
-        for (TokenStream& t : s.streams)
-          if (t.name() == p.source) t.seek(p.position, p.epoch);
+      // The same data, or the positions mean nothing: every source, with its size.
+      const std::string where = (fs::path(*latest) / "trainer_state.json").string();
+      for (TokenStream& t : s.streams) {
+        const auto p = std::find_if(state.streams.begin(), state.streams.end(),
+                                    [&](const StreamPosition& sp) { return sp.source == t.name(); });
+        if (p == state.streams.end()) fail("{}: source {} has no position (another config's data?)", where, t.name());
+        if (p->size >= 0 && p->size != t.size())
+          fail("{}: source {} had {} tokens and now has {}: the corpus changed (check --corpora-dir); resume over the "
+               "same data, or train into another --out", where, t.name(), p->size, t.size());
+        if (p->position < 0 || p->position >= t.size())
+          fail("{}: source {}: position {} is outside its {} tokens", where, t.name(), p->position, t.size());
+        t.seek(p->position, p->epoch);
+      }
       last_checkpoint = *latest;
       if (!s.options.quiet) std::cerr << fmt::format("resuming from {} (step {})\n", *latest, state.step);
     } else if (!s.options.quiet) {
@@ -276,7 +286,7 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
                          s.config.tokenizer};
     c.state.streams.clear();
     c.state.final = final;
-    for (const TokenStream& t : s.streams) c.state.streams.push_back({t.name(), t.position(), t.epoch()});
+    for (const TokenStream& t : s.streams) c.state.streams.push_back({t.name(), t.position(), t.epoch(), t.size()});
     last_checkpoint = (ckpt_dir / checkpoint_name(state.step)).string();
     if (s.rank0) {
       write_checkpoint(ckpt_dir.string(), c);
@@ -284,7 +294,9 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
         std::vector<fs::path> all;
         for (const auto& e : fs::directory_iterator(ckpt_dir))
           if (e.is_directory() && e.path().filename().string().starts_with("step-")) all.push_back(e.path());
-        std::sort(all.begin(), all.end());
+        std::sort(all.begin(), all.end(), [](const fs::path& a, const fs::path& b) {
+          return std::atoll(a.filename().c_str() + 5) < std::atoll(b.filename().c_str() + 5);
+        });
         for (std::size_t i = 0; i + static_cast<std::size_t>(cfg.keep_checkpoints) < all.size(); ++i) fs::remove_all(all[i]);
       }
       if (on_checkpoint)
@@ -358,6 +370,10 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
       ++state.skipped_steps;
       entry["skipped"] = "non-finite loss or gradient";
       if (s.rank0) std::cerr << fmt::format("warning: step {}: non-finite loss or gradient; the step is skipped\n", state.step);
+    } else if (loss.targets == 0) {
+      // Nothing to learn from (every position masked): no update, and no 0 in the running mean.
+      ++state.skipped_steps;
+      entry["skipped"] = "no target in the step's sequences";
     } else if (spike) {
       // Back to the last checkpoint's weights and moments; the data streams stay where they
       // are, so the window that caused the spike is skipped.
