@@ -61,7 +61,7 @@ std::vector<std::string> log_lines(const fs::path& out) {
 
 }  // namespace
 
-TEST_CASE("packer masks the target after an end of document and restarts attention there", "[trainer][data]") {
+TEST_CASE("packer opens each document with the end-of-document token and restarts attention there", "[trainer][data]") {
   // Stream: doc "1 2 3" EOD(0), doc "4 5" EOD, ...
   std::vector<TokenStream> streams;
   streams.emplace_back("s", std::vector<std::int32_t>{1, 2, 3, 0, 4, 5, 0, 6, 7, 8, 9, 0}, 3);
@@ -69,8 +69,8 @@ TEST_CASE("packer masks the target after an end of document and restarts attenti
   TokenBatch batch(2, 5);
   packer.fill(batch, {{"s", 1.0}}, 0);
   CHECK(batch.tokens == std::vector<std::int32_t>{1, 2, 3, 0, 4, 5, 0, 6, 7, 8});
-  CHECK(batch.targets == std::vector<std::int32_t>{2, 3, 0, -1, 5, 0, -1, 7, 8, 9});
-  CHECK(batch.doc_start == std::vector<std::int32_t>{0, 0, 0, 0, 4, 0, 0, 2, 2, 2});
+  CHECK(batch.targets == std::vector<std::int32_t>{2, 3, 0, 4, 5, 0, 6, 7, 8, 9});
+  CHECK(batch.doc_start == std::vector<std::int32_t>{0, 0, 0, 3, 3, 0, 1, 1, 1, 1});
   // Consecutive sequences continue the stream: every token is a target once.
   CHECK(streams[0].position() == 10);
   packer.fill(batch, {{"s", 1.0}}, 2);

@@ -42,11 +42,13 @@ void SequencePacker::fill(TokenBatch& batch, const std::map<std::string, double>
     std::int32_t start = 0;
     for (std::int64_t t = 0; t < T; ++t) {
       const std::size_t i = static_cast<std::size_t>(b * T + t);
+      // The end-of-text token closes a document (the token before it predicts it) and opens
+      // the next one at position 0, predicting its first token: the rule by which held-out
+      // text is scored (lm-eval's rolling windows start from that token).
+      if (window_[t] == end_of_document_) start = static_cast<std::int32_t>(t);
       batch.tokens[i] = window_[t];
       batch.doc_start[i] = start;
-      const bool ends_document = window_[t] == end_of_document_;
-      batch.targets[i] = ends_document ? -1 : window_[t + 1];
-      if (ends_document) start = static_cast<std::int32_t>(t + 1);
+      batch.targets[i] = window_[t + 1];
     }
   }
 }

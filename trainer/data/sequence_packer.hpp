@@ -19,8 +19,8 @@ class SequencePacker {
   // whole run (counted across stages and micro-batches) draws its source from `mixture`
   // with a generator seeded by (seed, n): the draw needs no state, so a resumed run packs
   // exactly what the uninterrupted one did. Inside a sequence, attention and positions
-  // restart after each end-of-document token, whose own target (the next document's first
-  // token) has no loss.
+  // restart at each end-of-document token: it opens the next document (at position 0, it
+  // predicts that document's first token), and no token sees the document before it.
   void fill(TokenBatch& batch, const std::map<std::string, double>& mixture, std::int64_t first_sequence);
 
   std::vector<TokenStream>& streams() { return streams_; }
