@@ -20,6 +20,7 @@
 #include "reports/markdown_report.hpp"
 #include "reports/store_reader.hpp"
 #include "tests/test_paths.hpp"
+#include "tests/test_files.hpp"
 #include "trainer/data/token_shard.hpp"
 #include "trainer/tokenizer/bpe_trainer.hpp"
 
@@ -32,12 +33,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("sextant_contamination_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return sextant::testing::fresh_temp_dir("contamination_" + name); }
 
 const char* kQuestions[] = {
     "What is the colour of the sky on a clear summer afternoon in Lisbon?",

@@ -12,25 +12,18 @@
 #include "core/error.hpp"
 #include "runtime/tokenizer/tokenizer.hpp"
 #include "tests/test_files.hpp"
+#include "tests/trainer/prose_documents.hpp"
 #include "trainer/data/language_identifier.hpp"
 #include "trainer/data/token_shard.hpp"
 
 using namespace sextant::trainer;
+using sextant::testing::prose;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("sextant_data_pipeline_test_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path fresh_dir(const std::string& name) { return sextant::testing::fresh_temp_dir("data_pipeline_" + name); }
 
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 const std::string kDocA =
     "The village stood at the edge of a wide valley, where the river turned towards the sea. Every morning the "
@@ -84,16 +77,16 @@ const char* kGermanSentences[] = {"Das Wetter ist heute schön und wir gehen in 
 // golden prose for the quality classifier.
 fs::path write_corpus(const fs::path& dir) {
   const fs::path corpus = dir / "corpus";
-  write(corpus / "en.txt",
+  sextant::testing::write_file(corpus / "en.txt",
         kDocA + "\n\n" + kDocB + "\n\n" + kDocA + "\n\n" + kDocD + "\n\n" + kDocGerman + "\n\n" + junk_document());
-  write(corpus / "code" / "add.py", kCode1);
-  write(corpus / "code" / "scale.py", kCode2);
+  sextant::testing::write_file(corpus / "code" / "add.py", kCode1);
+  sextant::testing::write_file(corpus / "code" / "scale.py", kCode2);
   std::string en, de;
   for (const char* s : kEnglishSentences) en += std::string(s) + "\n";
   for (const char* s : kGermanSentences) de += std::string(s) + "\n";
-  write(corpus / "labelled" / "en.txt", en);
-  write(corpus / "labelled" / "de.txt", de);
-  write(corpus / "golden.txt",
+  sextant::testing::write_file(corpus / "labelled" / "en.txt", en);
+  sextant::testing::write_file(corpus / "labelled" / "de.txt", de);
+  sextant::testing::write_file(corpus / "golden.txt",
         "The history of the town begins with a small settlement beside the river, where traders stopped on their "
         "way to the coast.\n\nIn the following centuries the town grew into a market for the whole region, and its "
         "bridge became famous.\n\nThe museum near the cathedral keeps letters, maps and paintings from that "
@@ -103,7 +96,7 @@ fs::path write_corpus(const fs::path& dir) {
 
 fs::path write_config(const fs::path& dir, const std::string& body) {
   const fs::path path = dir / "data.json";
-  write(path, body);
+  sextant::testing::write_file(path, body);
   return path;
 }
 
@@ -254,25 +247,6 @@ TEST_CASE("the data pipeline cuts shards at max_tokens without losing or reorder
 
 namespace {
 
-std::vector<std::string> prose(int count, int offset) {
-  const char* subjects[] = {"The old farmer", "A young teacher", "The river",         "Her brother",
-                            "The council",    "My neighbour",    "The small village", "The ship's captain"};
-  const char* verbs[] = {"walked slowly towards",     "spoke quietly about",     "remembered", "looked across",
-                         "wrote a long letter about", "thought carefully about", "returned to"};
-  const char* objects[] = {"the distant hills",       "the harvest of that year", "the bridge over the water",
-                           "the history of the town", "the evening light",        "the lessons of his father"};
-  std::vector<std::string> out;
-  for (int i = offset; i < offset + count; ++i) {
-    std::string doc;
-    for (int s = 0; s < 4; ++s) {
-      const int k = i * 7 + s * 3;
-      doc += std::string(subjects[k % 8]) + " " + verbs[(k / 8) % 7] + " " + objects[(k / 3) % 6] +
-             ", and nobody in the house said a word until morning. ";
-    }
-    out.push_back(doc);
-  }
-  return out;
-}
 
 std::vector<std::string> spam(int count, int offset) {
   const char* words[] = {"BUY",   "cheap",  "deals",    "click",   "here",   "free",  "shipping",
@@ -299,9 +273,9 @@ TEST_CASE("the quality classifier stage keeps documents like the golden text, by
           "[trainer][pipeline]") {
   const fs::path dir = fresh_dir("classifier");
   const fs::path corpus = dir / "corpus";
-  write(corpus / "golden.txt", paragraphs(prose(30, 0)));
-  write(corpus / "prose.txt", paragraphs(prose(10, 100)));
-  write(corpus / "spam.txt", paragraphs(spam(10, 0)));
+  sextant::testing::write_file(corpus / "golden.txt", paragraphs(prose(30, 0)));
+  sextant::testing::write_file(corpus / "prose.txt", paragraphs(prose(10, 100)));
+  sextant::testing::write_file(corpus / "spam.txt", paragraphs(spam(10, 0)));
   const std::string body = R"({
     "name": "classifier",
     "sources": {"prose": {"files": ["prose.txt"], "language": "en"}, "spam": {"files": ["spam.txt"], "language": "en"}},
@@ -348,7 +322,7 @@ TEST_CASE("the data pipeline writes its output folder whole or not at all", "[tr
 
   // A folder with something in it is not replaced without overwrite, and is with it.
   config.tokenizer.path.clear();
-  write(out / "old.txt", "from before");
+  sextant::testing::write_file(out / "old.txt", "from before");
   CHECK_THROWS_WITH(run_data_pipeline(config, {corpus.string(), out.string(), false, true}),
                     Catch::Contains(out.string()) && Catch::Contains("not empty"));
   CHECK(fs::exists(out / "old.txt"));

@@ -1,4 +1,5 @@
 // Tests of the token n-gram index: rolled hashes, windows that never cross a document's end, shards from a folder.
+#include "tests/test_files.hpp"
 #include "trainer/data/ngram_index.hpp"
 
 #include <unistd.h>
@@ -20,12 +21,7 @@ using sextant::runtime::TokenId;
 using sextant::trainer::ngram_hashes;
 using sextant::trainer::NgramIndex;
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("sextant_ngram_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return sextant::testing::fresh_temp_dir("ngram_" + name); }
 
 }  // namespace
 

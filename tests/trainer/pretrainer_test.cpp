@@ -20,12 +20,7 @@ namespace {
 // The licence texts every Debian system installs: real prose, always present.
 const char* kCorpus = "/usr/share/common-licenses";
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("sextant_pretrainer_test_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path fresh_dir(const std::string& name) { return sextant::testing::fresh_temp_dir("pretrainer_" + name); }
 
 fs::path write_config(const fs::path& dir, const std::string& extra = "") {
   const std::string text = R"({

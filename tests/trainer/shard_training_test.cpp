@@ -20,17 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("sextant_shard_training_test_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path fresh_dir(const std::string& name) { return sextant::testing::fresh_temp_dir("shard_training_" + name); }
 
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 // Documents from a small grammar, chosen by a fixed linear congruential generator (the same
 // on every platform): regular enough for a tiny model to learn in a few steps.
@@ -70,9 +61,9 @@ std::string paragraphs(const std::vector<std::string>& docs) {
 // `sextant data prepare` over the two sources, shards of at most 1000 tokens (so documents
 // run across shard boundaries), a byte-level BPE of 512 tokens.
 fs::path prepare(const fs::path& dir, const std::vector<std::string>& en, const std::vector<std::string>& code) {
-  write(dir / "corpus/en.txt", paragraphs(en));
-  write(dir / "corpus/code.txt", paragraphs(code));
-  write(dir / "data.json", R"({
+  sextant::testing::write_file(dir / "corpus/en.txt", paragraphs(en));
+  sextant::testing::write_file(dir / "corpus/code.txt", paragraphs(code));
+  sextant::testing::write_file(dir / "data.json", R"({
     "name": "shards-test",
     "sources": {
       "en": {"files": ["en.txt"], "format": "paragraphs", "language": "en"},
@@ -90,7 +81,7 @@ fs::path prepare(const fs::path& dir, const std::vector<std::string>& en, const 
 }
 
 fs::path write_train_config(const fs::path& dir, const std::string& tokenizer) {
-  write(dir / "train.json", R"({
+  sextant::testing::write_file(dir / "train.json", R"({
     "name": "from-shards",
     "seed": 5,
     "tokenizer": ")" + tokenizer +
@@ -202,7 +193,7 @@ TEST_CASE("a shards source refuses a tokenizer of another vocabulary, naming the
 
   // A tokenizer of the same size that is not the one beside the shards.
   const std::string original = sextant::testing::read_all((prepared / "tokenizer.json").string());
-  write(dir / "elsewhere/tokenizer.json", original + "\n");
+  sextant::testing::write_file(dir / "elsewhere/tokenizer.json", original + "\n");
   CHECK_THROWS_WITH(
       Pretrainer(read_pretrain_config(write_train_config(dir, (dir / "elsewhere/tokenizer.json").string()).string()),
                  options),
@@ -212,7 +203,7 @@ TEST_CASE("a shards source refuses a tokenizer of another vocabulary, naming the
   std::string text = sextant::testing::read_all(write_train_config(dir, other).string());
   text.replace(text.find("\"tokenizer\": \"" + other + "\""), other.size() + 15,
                "\"tokenizer\": {\"vocab_size\": 512}");
-  write(dir / "untokenized.json", text);
+  sextant::testing::write_file(dir / "untokenized.json", text);
   CHECK_THROWS_WITH(read_pretrain_config((dir / "untokenized.json").string()),
                     Catch::Contains("untokenized.json: tokenizer") && Catch::Contains("reads token shards"));
   fs::remove_all(dir);

@@ -5,14 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trainer/data/hashing.hpp"
+
 namespace sextant::trainer {
 namespace {
-
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 std::vector<std::string> words_of(const std::string& text) {
   std::vector<std::string> words;

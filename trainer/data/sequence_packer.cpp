@@ -2,17 +2,9 @@
 #include "trainer/data/sequence_packer.hpp"
 
 #include "core/error.hpp"
+#include "trainer/data/hashing.hpp"
 
 namespace sextant::trainer {
-namespace {
-
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 SequencePacker::SequencePacker(std::vector<TokenStream>& streams, std::int32_t end_of_document, std::uint64_t seed)
     : streams_(streams), end_of_document_(end_of_document), seed_(seed) {}

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "trainer/data/hashing.hpp"
 
 namespace sextant::trainer {
 
@@ -70,13 +71,8 @@ void check_trainable(const runtime::ModelConfig& c, const std::string& where) {
   if (c.head_dim % 2 != 0) fail("{}: head_dim ({}) must be even for RoPE", where, c.head_dim);
 }
 
-std::uint64_t NormalSampler::next_u64() {
-  // splitmix64: a fixed, well-mixed sequence from any seed.
-  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+// splitmix64: a fixed, well-mixed sequence from any seed.
+std::uint64_t NormalSampler::next_u64() { return mix64(state_ += 0x9E3779B97F4A7C15ull); }
 
 double NormalSampler::next() {
   if (has_spare_) {
