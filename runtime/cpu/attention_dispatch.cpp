@@ -1,5 +1,6 @@
 // Chooses the attention kernel for the CPU the process runs on.
 #include <cstring>
+#include <initializer_list>
 
 #include "runtime/cpu/attention.hpp"
 
@@ -9,22 +10,29 @@ namespace sextant::runtime {
 namespace avx2 {
 AttentionFn attention_kernel();
 }
+namespace avx512 {
+AttentionFn attention_kernel();
+}
 #endif
 
 AttentionFn attention_for(const char* isa) {
   if (std::strcmp(isa, "scalar") == 0) return scalar_attention();
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (std::strcmp(isa, "avx2") == 0 && __builtin_cpu_supports("avx2"))
-    return avx2::attention_kernel();
+  const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (std::strcmp(isa, "avx2") == 0 && has_avx2) return avx2::attention_kernel();
+  if (std::strcmp(isa, "avx512") == 0 && has_avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl"))
+    return avx512::attention_kernel();
 #endif
   return nullptr;
 }
 
 AttentionFn best_attention() {
   static const AttentionFn best = [] {
-    AttentionFn f = attention_for("avx2");
-    return f ? f : scalar_attention();
+    for (const char* isa : {"avx512", "avx2"})
+      if (AttentionFn f = attention_for(isa)) return f;
+    return scalar_attention();
   }();
   return best;
 }

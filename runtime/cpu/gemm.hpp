@@ -2,12 +2,13 @@
 //
 // The result of one (row, token) pair is defined by this order, which every kernel follows
 // bit for bit (tests compare the SIMD kernels with the scalar reference):
-//   for block b (32 elements) and lane j in 0..7, p(b, j) = the exact integer sum of the
-//   products of elements 4j..4j+3 (the lanes of an 8-lane int8 dot-product instruction);
-//   scale(b) = weight_scale(b) * activation_scale(b), a float product;
-//   acc[8 * (b % 2) + j] = fma(scale(b), float(p(b, j)), acc[8 * (b % 2) + j]), b ascending;
-//   for Q4_1 also mins[b % 16] = fma(weight_min(b), activation_sum(b), mins[b % 16]);
-//   result = reduce16(acc) (+ reduce16(mins)), reduce16(a) = reduce_lanes(a[j] + a[j + 8]).
+//   acc = 0; for each block b (32 elements), ascending:
+//     p(b) = the exact integer sum of the block's 32 products (signed weight values);
+//     acc = fma(weight_scale(b) * activation_scale(b), float(p(b)), acc);
+//     for Q4_1 also acc = fma(weight_min(b), activation_scale_sum(b), acc);
+//   result = acc.
+// Integer sums are exact in any order, so a kernel may split p(b) as it likes (the AVX-512
+// kernel keeps 16 rows in the lanes of a register); the float steps are one chain per output.
 // So a result never depends on batch size, thread count or which rows run together.
 #pragma once
 
@@ -35,12 +36,5 @@ const GemmKernels* gemm_kernels_for(const char* isa);
 
 // The GEMM kernel of a weight type, or null when the type has none.
 GemmFn gemm_for(TensorType type, const GemmKernels& kernels);
-
-// The fixed 16-lane reduction shared by the kernels.
-inline float reduce16(const float* a) {
-  float t[8];
-  for (int j = 0; j < 8; ++j) t[j] = a[j] + a[j + 8];
-  return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
-}
 
 }  // namespace sextant::runtime

@@ -38,21 +38,17 @@ void gemm(TensorType type, const WeightMatrix& w, std::int64_t r0, std::int64_t 
           std::int64_t stride) {
   for (std::int64_t r = r0; r < r1; ++r) {
     for (std::int64_t t = 0; t < x.rows; ++t) {
-      float acc[16] = {}, mins[16] = {};
+      float acc = 0.0f;
       for (std::int64_t b = 0; b < x.blocks; ++b) {
         int q[kQK];
         float ws, wm;
         block_values(type, w.row(r), b, q, ws, wm);
-        const float scale = ws * x.row_d(t)[b];
-        for (int j = 0; j < 8; ++j) {
-          int p = 0;
-          for (int k = 4 * j; k < 4 * j + 4; ++k) p += q[k] * x.value(t, b, k);
-          float& a = acc[8 * (b % 2) + j];
-          a = std::fma(scale, static_cast<float>(p), a);
-        }
-        if (type == TensorType::Q4_1) mins[b % 16] = std::fma(wm, x.row_s(t)[b], mins[b % 16]);
+        int p = 0;
+        for (int k = 0; k < kQK; ++k) p += q[k] * x.value(t, b, k);
+        acc = std::fma(ws * x.row_d(t)[b], static_cast<float>(p), acc);
+        if (type == TensorType::Q4_1) acc = std::fma(wm, x.row_s(t)[b], acc);
       }
-      y[t * stride + r] = type == TensorType::Q4_1 ? reduce16(acc) + reduce16(mins) : reduce16(acc);
+      y[t * stride + r] = acc;
     }
   }
 }

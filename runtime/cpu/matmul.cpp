@@ -14,11 +14,13 @@ namespace sextant::runtime {
 
 namespace {
 
-// Rows per task: enough work per task to hide scheduling, enough tasks to balance threads.
+// Rows per task: enough work per task to hide scheduling, enough tasks to balance threads;
+// whole groups of 16 rows (the AVX-512 kernels' unit) where there are more than 16 rows.
 std::int64_t rows_per_task(std::int64_t rows, std::int64_t n_tokens, int threads) {
   const std::int64_t by_work = std::max<std::int64_t>(16, 4096 / std::max<std::int64_t>(1, n_tokens));
   const std::int64_t by_balance = std::max<std::int64_t>(1, rows / (static_cast<std::int64_t>(threads) * 8));
-  return std::max<std::int64_t>(1, std::min(by_work, by_balance));
+  const std::int64_t chunk = std::max<std::int64_t>(1, std::min(by_work, by_balance));
+  return rows <= 16 ? chunk : (chunk + 15) / 16 * 16;
 }
 
 // The AVX-512 kernels read packed weights; other matrices go to the AVX2 or scalar kernels.
@@ -28,8 +30,6 @@ const GemmKernels& kernels_for(const WeightMatrix& w) {
   if (w.packed && wide) return *wide;
   return narrow ? *narrow : scalar_gemm_kernels();
 }
-
-bool needs_correction(TensorType t) { return t == TensorType::Q8_0 || t == TensorType::Q4_0; }
 
 }  // namespace
 
@@ -43,7 +43,7 @@ void matmul_int8(const WeightMatrix& w, const float* x, std::int64_t n, float* y
   // Reused between calls; the workers must see the caller's buffer, not their own.
   thread_local QuantizedActivations buffer;
   QuantizedActivations& xq = buffer;
-  quantize_activations(x, n, w.cols, xq, pool, needs_correction(w.type));
+  quantize_activations(x, n, w.cols, xq, pool);
   const std::int64_t chunk = rows_per_task(w.rows, n, pool.size());
   pool.parallel_for((w.rows + chunk - 1) / chunk, [&](std::int64_t i) {
     const std::int64_t r0 = i * chunk;
@@ -84,8 +84,7 @@ void matmul_many(const std::vector<MatmulJob>& jobs, const float* x, std::int64_
   }
   thread_local QuantizedActivations buffer;
   QuantizedActivations& xq = buffer;
-  const bool correction = std::any_of(jobs.begin(), jobs.end(), [](const MatmulJob& j) { return needs_correction(j.w->type); });
-  quantize_activations(x, n, jobs.front().w->cols, xq, pool, correction);
+  quantize_activations(x, n, jobs.front().w->cols, xq, pool);
   struct Task {
     std::size_t job;
     std::int64_t r0, r1;

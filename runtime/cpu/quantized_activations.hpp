@@ -8,38 +8,27 @@ namespace sextant::runtime {
 
 class ThreadPool;
 
-// Holds exactly the values of Q8_0 / Q8_1 blocks (same rounding; scales rounded through
-// fp16), split into planes. Blocks go in pairs of 64 bytes whose 4-byte groups alternate
-// between the two blocks (group i of block 2p, group i of block 2p + 1, ...), so that one
-// 512-bit integer dot product yields, lane by lane, the partial sums of both blocks and one
-// broadcast of the two scales lines up with them. Rows are zero-padded to whole pairs (and
-// the sums to 16 blocks) so that the wide kernels never read past a row.
+// Holds exactly the values of Q8_1 blocks (same rounding; scales rounded through fp16), split
+// into planes: the int8 values of a row in element order, and per block its scale, its
+// scale * sum as Q8_1 stores it, and the exact integer sum of its values (which corrects the
+// unsigned weights of Q8_0 and Q4_0, stored as value + 128 and value + 8).
 struct QuantizedActivations {
   std::int64_t rows = 0, cols = 0, blocks = 0;  // blocks = cols / 32
-  std::int64_t qs_stride = 0;                   // bytes per row of qs: whole pairs
-  std::int64_t d_stride = 0;                    // floats per row of d: blocks rounded up to even
-  std::int64_t s_stride = 0;                    // floats per row of s: blocks rounded up to 16
-  std::vector<std::int8_t> qs;  // (rows, qs_stride) values, pair-interleaved
-  std::vector<float> d;         // (rows, d_stride) scale of each block
-  std::vector<float> s;         // (rows, s_stride) scale * sum of the block's values, through fp16
-  // For signed weights stored as value + 128: per pair, -128 * (each lane's sum of 4 values),
-  // 16 int32 (rows, qs_stride / 4); filled only when asked for.
-  std::vector<std::int32_t> correction;
+  std::vector<std::int8_t> qs;                  // (rows, cols)
+  std::vector<float> d;                         // (rows, blocks) scale of each block
+  std::vector<float> s;                         // (rows, blocks) scale * sum of the block's values, through fp16
+  std::vector<std::int32_t> sums;               // (rows, blocks) sum of the block's values
 
-  const std::int8_t* row_qs(std::int64_t t) const { return qs.data() + t * qs_stride; }
-  const float* row_d(std::int64_t t) const { return d.data() + t * d_stride; }
-  const float* row_s(std::int64_t t) const { return s.data() + t * s_stride; }
-  const std::int32_t* row_correction(std::int64_t t) const { return correction.data() + t * (qs_stride / 4); }
+  const std::int8_t* row_qs(std::int64_t t) const { return qs.data() + t * cols; }
+  const float* row_d(std::int64_t t) const { return d.data() + t * blocks; }
+  const float* row_s(std::int64_t t) const { return s.data() + t * blocks; }
+  const std::int32_t* row_sums(std::int64_t t) const { return sums.data() + t * blocks; }
   // Element k (0..31) of block b of row t.
-  std::int8_t value(std::int64_t t, std::int64_t b, int k) const { return row_qs(t)[interleaved_offset(b, k)]; }
-
-  // Where element k of block b sits within a pair-interleaved row.
-  static std::int64_t interleaved_offset(std::int64_t b, int k) { return (b / 2) * 64 + (k / 4) * 8 + (b % 2) * 4 + k % 4; }
+  std::int8_t value(std::int64_t t, std::int64_t b, int k) const { return row_qs(t)[b * 32 + k]; }
 };
 
-// Quantizes x (rows, cols); cols is a multiple of 32. with_correction fills `correction`.
-void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, QuantizedActivations& out, ThreadPool& pool,
-                          bool with_correction = false);
+// Quantizes x (rows, cols); cols is a multiple of 32.
+void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, QuantizedActivations& out, ThreadPool& pool);
 
 // Rounds to the nearest integer, ties to even (as nearbyint in the default mode), for |v| < 2^22.
 inline float round_half_even(float v) {

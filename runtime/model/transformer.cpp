@@ -14,15 +14,27 @@ namespace sextant::runtime {
 
 namespace {
 
-// out (n, d) = x (n, d) / rms(x) * weight (d)
-void rms_norm(const float* x, const float* weight, std::int64_t n, std::int64_t d, float eps, float* out) {
-  for (std::int64_t t = 0; t < n; ++t) {
+// out (n, d) = x (n, d) / rms(x) * weight (d); a token's row per task (a row depends on nothing else).
+void rms_norm(const float* x, const float* weight, std::int64_t n, std::int64_t d, float eps, float* out, ThreadPool& pool) {
+  auto row = [&](std::int64_t t) {
     const float* xr = x + t * d;
     double sum = 0.0;
     for (std::int64_t i = 0; i < d; ++i) sum += static_cast<double>(xr[i]) * xr[i];
     const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(d) + eps));
     for (std::int64_t i = 0; i < d; ++i) out[t * d + i] = (xr[i] * scale) * weight[i];
+  };
+  if (n < 8) {
+    for (std::int64_t t = 0; t < n; ++t) row(t);
+  } else {
+    pool.parallel_for(n, row);
   }
+}
+
+// x (n, d) += y (n, d)
+void add_rows(float* x, const float* y, std::int64_t n, std::int64_t d, ThreadPool& pool) {
+  pool.parallel_for(n, [&](std::int64_t t) {
+    for (std::int64_t i = t * d; i < (t + 1) * d; ++i) x[i] += y[i];
+  });
 }
 
 // Rotates the first rope_dims dimensions of each head of one token's q or k vector.
@@ -80,48 +92,72 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
 
   const float attn_scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const std::int64_t group = c.n_head / c.n_head_kv;
+  // Query heads per attention call (at most kMaxPairs), and blocks of consecutive tokens of
+  // one sequence that fill the rest of a call's pairs.
+  const AttentionFn attend = best_attention();
+  const std::int64_t sub_groups = (group + kMaxPairs - 1) / kMaxPairs, per_job = (group + sub_groups - 1) / sub_groups;
+  const std::int64_t tokens_per_block = std::max<std::int64_t>(1, kMaxPairs / per_job);
+  struct AttentionBlock {
+    std::int64_t first, count;
+  };
+  std::vector<AttentionBlock> blocks;
+  for (std::int64_t t = 0; t < n; ++t) {
+    if (!blocks.empty()) {
+      AttentionBlock& last = blocks.back();
+      const std::int64_t prev = last.first + last.count - 1;
+      if (prev == t - 1 && batch.caches[t] == batch.caches[prev] && batch.positions[t] == batch.positions[prev] + 1 &&
+          last.count < tokens_per_block) {
+        ++last.count;
+        continue;
+      }
+    }
+    blocks.push_back({t, 1});
+  }
   for (std::int64_t layer = 0; layer < c.n_layer; ++layer) {
     const LayerWeights& L = w.layers[static_cast<std::size_t>(layer)];
 
     // Attention block: h = norm(x); q, k, v = h W; rotate; attend over the cache; x += o W_o
-    rms_norm(x.data(), L.attn_norm, n, d, c.rms_eps, h.data());
+    rms_norm(x.data(), L.attn_norm, n, d, c.rms_eps, h.data(), pool);
     matmul_many({{&L.wq, q.data()}, {&L.wk, k.data()}, {&L.wv, v.data()}}, h.data(), n, pool);
-    for (std::int64_t t = 0; t < n; ++t) {
+    pool.parallel_for(n, [&](std::int64_t t) {
       if (L.bq) for (std::int64_t i = 0; i < qd; ++i) q[t * qd + i] += L.bq[i];
       if (L.bk) for (std::int64_t i = 0; i < kvd; ++i) k[t * kvd + i] += L.bk[i];
       if (L.bv) for (std::int64_t i = 0; i < kvd; ++i) v[t * kvd + i] += L.bv[i];
       apply_rope(q.data() + t * qd, c.n_head, c, &rope_cos[t * half], &rope_sin[t * half]);
       apply_rope(k.data() + t * kvd, c.n_head_kv, c, &rope_cos[t * half], &rope_sin[t * half]);
       batch.caches[t]->store(layer, batch.positions[t], k.data() + t * kvd, v.data() + t * kvd);
-    }
-    // One job per token and group of query heads sharing a key/value head (at most
-    // kMaxGroup of them), so each cached row is read once for the whole group.
-    const AttentionFn attend = best_attention();
-    const std::int64_t sub_groups = (group + kMaxGroup - 1) / kMaxGroup, per_job = (group + sub_groups - 1) / sub_groups;
-    pool.parallel_for(n * c.n_head_kv * sub_groups, [&](std::int64_t job) {
-      const std::int64_t t = job / (c.n_head_kv * sub_groups), kv_head = job / sub_groups % c.n_head_kv;
+    });
+    // One job per block of consecutive tokens of one sequence and group of query heads
+    // sharing a key/value head, so each cached row is read once for the whole block.
+    pool.parallel_for(static_cast<std::int64_t>(blocks.size()) * c.n_head_kv * sub_groups, [&](std::int64_t job) {
+      const AttentionBlock& block = blocks[static_cast<std::size_t>(job / (c.n_head_kv * sub_groups))];
+      const std::int64_t kv_head = job / sub_groups % c.n_head_kv;
       const std::int64_t first = kv_head * group + job % sub_groups * per_job;
       const std::int64_t n_q = std::min(per_job, (kv_head + 1) * group - first);
+      const std::int64_t t = block.first;
       const KvCache& cache = *batch.caches[t];
       const std::int64_t len = batch.positions[t] + 1;
       thread_local std::vector<float> scratch;
       thread_local std::vector<KvSpan> spans;
-      scratch.resize(static_cast<std::size_t>(n_q * len));
       spans.clear();
-      cache.spans(layer, len, spans);
-      const AttentionInput in{q.data() + t * qd + first * hd, n_q, spans.data(), static_cast<std::int64_t>(spans.size()),
-                              kvd, kv_head * hd, cache.type() == KvType::F16, len, hd, attn_scale};
-      attend(in, scratch.data(), attn_out.data() + t * qd + first * hd);
+      cache.spans(layer, len + block.count - 1, spans);
+      const AttentionInput in{q.data() + t * qd + first * hd, qd, n_q, block.count, spans.data(), static_cast<std::int64_t>(spans.size()),
+                              kvd, kv_head * hd, cache.type() == KvType::F16, len, hd, attn_scale,
+                              attn_out.data() + t * qd + first * hd, qd};
+      scratch.resize(static_cast<std::size_t>(attention_scratch_floats(in)));
+      attend(in, scratch.data());
     });
     matmul(L.wo, attn_out.data(), n, proj.data(), pool);
-    for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];
+    add_rows(x.data(), proj.data(), n, d, pool);
 
     // Feed-forward block: x += (silu(h W_gate) * (h W_up)) W_down, h = norm(x)
-    rms_norm(x.data(), L.ffn_norm, n, d, c.rms_eps, h.data());
+    rms_norm(x.data(), L.ffn_norm, n, d, c.rms_eps, h.data(), pool);
     matmul_many({{&L.w_gate, gate.data()}, {&L.w_up, up.data()}}, h.data(), n, pool);
-    for (std::int64_t i = 0; i < n * c.n_ff; ++i) gate[i] = silu(gate[i]) * up[i];
+    pool.parallel_for(n, [&](std::int64_t t) {
+      for (std::int64_t i = t * c.n_ff; i < (t + 1) * c.n_ff; ++i) gate[i] = silu(gate[i]) * up[i];
+    });
     matmul(L.w_down, gate.data(), n, proj.data(), pool);
-    for (std::int64_t i = 0; i < n * d; ++i) x[i] += proj[i];
+    add_rows(x.data(), proj.data(), n, d, pool);
   }
 
   for (std::int64_t t = 0; t < n; ++t) {
@@ -133,7 +169,7 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
   const std::int64_t m = static_cast<std::int64_t>(batch.logit_rows.size());
   std::vector<float> selected(static_cast<std::size_t>(m * d));
   for (std::int64_t r = 0; r < m; ++r) std::copy_n(x.data() + batch.logit_rows[r] * d, d, selected.data() + r * d);
-  rms_norm(selected.data(), w.output_norm, m, d, c.rms_eps, selected.data());
+  rms_norm(selected.data(), w.output_norm, m, d, c.rms_eps, selected.data(), pool);
   logits.resize(static_cast<std::size_t>(m * c.n_vocab));
   matmul(w.output, selected.data(), m, logits.data(), pool);
 }
