@@ -8,6 +8,7 @@
 
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
+#include "runtime/numerics_version.hpp"
 
 namespace sextant::harness {
 
@@ -76,6 +77,8 @@ std::string task_hash(const std::string& model_id, const std::string& dataset, c
       .add(config_version(dataset, mode_config_json, chat))
       .add("|")
       .add(data_id)
+      .add("|")
+      .add(runtime::kNumericsVersion)
       .hex();
 }
 

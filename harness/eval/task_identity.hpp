@@ -10,8 +10,9 @@ namespace sextant::harness {
 std::string model_identity(const std::string& path);
 // The hash of a data file's bytes, or of every file in a folder in name order.
 std::string data_identity(const std::string& path);
-// The identity of a task: model, dataset, mode config, data, chat setting and metric version
-// (bump kMetricVersion when a metric's computation or a sample record's meaning changes).
+// The identity of a task: model, dataset, mode config, data, chat setting, metric version
+// (bump kMetricVersion when a metric's computation or a sample record's meaning changes) and
+// the runtime's numerics version (runtime/numerics_version.hpp).
 std::string task_hash(const std::string& model_id, const std::string& dataset, const std::string& mode_config_json,
                       const std::string& data_id, bool chat);
 // The short config hash shown beside every score ("version", as OpenCompass shows it): the

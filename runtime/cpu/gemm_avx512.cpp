@@ -18,30 +18,36 @@ namespace {
 
 enum class Kind { Q8_0, Q4_0, Q4_1 };
 
-// Four consecutive int8 activations repeated over the 16 lanes.
-inline __m512i broadcast4(const std::int8_t* p) {
+// sums += the products of w's unsigned bytes with the four signed bytes at p, repeated over
+// the 16 lanes.
+inline __m512i dot4(__m512i sums, __m512i w, const std::int8_t* p) {
   std::int32_t v;
   std::memcpy(&v, p, 4);
-  return _mm512_set1_epi32(v);
+  return _mm512_dpbusd_epi32(sums, w, _mm512_set1_epi32(v));
 }
 
-// Tokens t0 .. t0 + kTokens - 1 times row group g; lanes outside `lanes` are not stored.
+// Tokens t0 .. t0 + kTokens - 1 (within one tile of QuantizedActivations) times row group g;
+// lanes outside `lanes` are not stored.
 template <Kind K, int kTokens>
 void group_times_tokens(const PackedMatrix& pm, std::int64_t g, const QuantizedActivations& x, std::int64_t t0, float* y,
                         std::int64_t stride, __mmask16 lanes) {
   constexpr int kOffset = K == Kind::Q8_0 ? 128 : K == Kind::Q4_0 ? 8 : 0;  // unsigned weight = value + kOffset
+  constexpr std::int64_t kTile = QuantizedActivations::kTile;
+  const std::int64_t tile = t0 / kTile, first = t0 % kTile;
   const __m512i nibble = _mm512_set1_epi8(0x0f);
   __m512 acc[kTokens];
   for (int k = 0; k < kTokens; ++k) acc[k] = _mm512_setzero_ps();
   for (std::int64_t b = 0; b < pm.blocks(); ++b) {
     const std::uint8_t* values = pm.block(g, b);
+    const std::int8_t* xq = x.tile_qs(tile, b) + 4 * first;  // group j of token k at xq + 4 * (j * kTile + k)
+    const float* xd = x.tile_d(tile, b) + first;
     __m512i sums[kTokens];
     for (int k = 0; k < kTokens; ++k)
-      sums[k] = kOffset == 0 ? _mm512_setzero_si512() : _mm512_set1_epi32(-kOffset * x.row_sums(t0 + k)[b]);
+      sums[k] = kOffset == 0 ? _mm512_setzero_si512() : _mm512_set1_epi32(-kOffset * x.tile_sums(tile, b)[first + k]);
     if constexpr (K == Kind::Q8_0) {
       for (int j = 0; j < 8; ++j) {
         const __m512i w = _mm512_loadu_si512(values + 64 * j);
-        for (int k = 0; k < kTokens; ++k) sums[k] = _mm512_dpbusd_epi32(sums[k], w, broadcast4(x.row_qs(t0 + k) + 32 * b + 4 * j));
+        for (int k = 0; k < kTokens; ++k) sums[k] = dot4(sums[k], w, xq + 4 * (j * kTile + k));
       }
     } else {
       for (int j = 0; j < 4; ++j) {
@@ -49,20 +55,20 @@ void group_times_tokens(const PackedMatrix& pm, std::int64_t g, const QuantizedA
         const __m512i low = _mm512_and_si512(packed, nibble);
         const __m512i high = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
         for (int k = 0; k < kTokens; ++k) {
-          const std::int8_t* xq = x.row_qs(t0 + k) + 32 * b + 8 * j;
-          sums[k] = _mm512_dpbusd_epi32(sums[k], low, broadcast4(xq));
-          sums[k] = _mm512_dpbusd_epi32(sums[k], high, broadcast4(xq + 4));
+          sums[k] = dot4(sums[k], low, xq + 4 * (2 * j * kTile + k));
+          sums[k] = dot4(sums[k], high, xq + 4 * ((2 * j + 1) * kTile + k));
         }
       }
     }
     const __m512 ws = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(pm.scales(g, b))));
     for (int k = 0; k < kTokens; ++k) {
-      const __m512 scale = _mm512_mul_ps(ws, _mm512_set1_ps(x.row_d(t0 + k)[b]));
+      const __m512 scale = _mm512_mul_ps(ws, _mm512_set1_ps(xd[k]));
       acc[k] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sums[k]), acc[k]);
     }
     if constexpr (K == Kind::Q4_1) {
       const __m512 wm = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(pm.mins(g, b))));
-      for (int k = 0; k < kTokens; ++k) acc[k] = _mm512_fmadd_ps(wm, _mm512_set1_ps(x.row_s(t0 + k)[b]), acc[k]);
+      const float* xs = x.tile_s(tile, b) + first;
+      for (int k = 0; k < kTokens; ++k) acc[k] = _mm512_fmadd_ps(wm, _mm512_set1_ps(xs[k]), acc[k]);
     }
   }
   for (int k = 0; k < kTokens; ++k)

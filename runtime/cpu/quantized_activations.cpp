@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/half.hpp"
@@ -52,6 +53,12 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
   out.d.resize(blocks);
   out.s.resize(blocks);
   out.sums.resize(blocks);
+  const std::int64_t tiles = (rows + QuantizedActivations::kTile - 1) / QuantizedActivations::kTile;
+  const auto tiled = static_cast<std::size_t>(tiles * out.blocks * QuantizedActivations::kTile);
+  out.tiled_qs.assign(tiled * 32, 0);
+  out.tiled_d.assign(tiled, 0.0f);
+  out.tiled_s.assign(tiled, 0.0f);
+  out.tiled_sums.assign(tiled, 0);
   auto quantize_row = [&](std::int64_t t) {
     for (std::int64_t b = 0; b < out.blocks; ++b) {
       const float* xb = x + t * cols + b * 32;
@@ -67,6 +74,14 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
       out.d[i] = fp16_to_float(float_to_fp16(d));
       out.s[i] = fp16_to_float(float_to_fp16(d * static_cast<float>(sum)));
       out.sums[i] = sum;
+      // The tiled copy: row k of its tile, group j of the block at group-major position (j, k).
+      const std::int64_t tile = t / QuantizedActivations::kTile, k = t % QuantizedActivations::kTile;
+      auto* tq = const_cast<std::int8_t*>(out.tile_qs(tile, b));
+      for (int j = 0; j < 8; ++j) std::memcpy(tq + (j * QuantizedActivations::kTile + k) * 4, q + 4 * j, 4);
+      const std::int64_t ti = (tile * out.blocks + b) * QuantizedActivations::kTile + k;
+      out.tiled_d[ti] = out.d[i];
+      out.tiled_s[ti] = out.s[i];
+      out.tiled_sums[ti] = sum;
     }
   };
   // A few rows (decoding) are cheaper than waking the other threads.

@@ -18,11 +18,23 @@ struct QuantizedActivations {
   std::vector<float> d;                         // (rows, blocks) scale of each block
   std::vector<float> s;                         // (rows, blocks) scale * sum of the block's values, through fp16
   std::vector<std::int32_t> sums;               // (rows, blocks) sum of the block's values
+  // The same again in tiles of 8 rows (the last one zero-padded), for the AVX-512 GEMM: per
+  // tile and block, the 8 rows' values as 4-byte groups, group-major ((tile, block, group,
+  // row) x 4 bytes), then their scales, scale sums and sums as (tile, block, row). One
+  // pointer and constant offsets then reach every row of a tile.
+  static constexpr std::int64_t kTile = 8;
+  std::vector<std::int8_t> tiled_qs;
+  std::vector<float> tiled_d, tiled_s;
+  std::vector<std::int32_t> tiled_sums;
 
   const std::int8_t* row_qs(std::int64_t t) const { return qs.data() + t * cols; }
   const float* row_d(std::int64_t t) const { return d.data() + t * blocks; }
   const float* row_s(std::int64_t t) const { return s.data() + t * blocks; }
   const std::int32_t* row_sums(std::int64_t t) const { return sums.data() + t * blocks; }
+  const std::int8_t* tile_qs(std::int64_t tile, std::int64_t b) const { return tiled_qs.data() + (tile * blocks + b) * 32 * kTile; }
+  const float* tile_d(std::int64_t tile, std::int64_t b) const { return tiled_d.data() + (tile * blocks + b) * kTile; }
+  const float* tile_s(std::int64_t tile, std::int64_t b) const { return tiled_s.data() + (tile * blocks + b) * kTile; }
+  const std::int32_t* tile_sums(std::int64_t tile, std::int64_t b) const { return tiled_sums.data() + (tile * blocks + b) * kTile; }
   // Element k (0..31) of block b of row t.
   std::int8_t value(std::int64_t t, std::int64_t b, int k) const { return row_qs(t)[b * 32 + k]; }
 };

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "runtime/cpu/logit_stats.hpp"
 #include "runtime/engine/sampler.hpp"
 #include "runtime/model/transformer.hpp"
 
@@ -162,17 +163,22 @@ std::vector<ScoreResult> Engine::score(const std::vector<ScoreRequest>& requests
     forward(model_, batch, logits, pool_);
     ++stats_.forward_passes;
     stats_.tokens_computed += static_cast<std::int64_t>(batch.size());
-    std::int64_t row = 0;
+    // Each row's normaliser and greedy token (rows in parallel), then the requests' sums in order.
+    std::vector<LogitStats> row_stats(batch.size());
+    pool_.parallel_for(static_cast<std::int64_t>(row_stats.size()),
+                       [&](std::int64_t row) { row_stats[static_cast<std::size_t>(row)] = logit_stats(logits.data() + row * c.n_vocab, c.n_vocab); });
+    std::size_t row = 0;
     for (const Pending& p : pending) {
       const auto& r = requests[p.request];
       ScoreResult& out = results[p.request];
       out.is_greedy = true;
       for (std::size_t j = 0; j < r.continuation.size(); ++j, ++row) {
-        const float* l = logits.data() + row * c.n_vocab;
-        const double lp = log_softmax_at(l, c.n_vocab, r.continuation[j]);
+        const TokenId token = r.continuation[j];
+        const double lp = static_cast<double>(logits[row * static_cast<std::size_t>(c.n_vocab) + static_cast<std::size_t>(token)]) -
+                          row_stats[row].log_sum_exp;
         out.token_logprobs.push_back(static_cast<float>(lp));
         out.logprob += lp;
-        if (argmax(l, c.n_vocab) != r.continuation[j]) out.is_greedy = false;
+        if (row_stats[row].argmax != token) out.is_greedy = false;
       }
     }
     pending.clear();

@@ -15,18 +15,6 @@ TokenId argmax(const float* logits, std::int64_t n) {
   return static_cast<TokenId>(best);
 }
 
-double log_sum_exp(const float* logits, std::int64_t n) {
-  float max = logits[0];
-  for (std::int64_t i = 1; i < n; ++i) max = std::max(max, logits[i]);
-  double sum = 0.0;
-  for (std::int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<double>(logits[i]) - max);
-  return max + std::log(sum);
-}
-
-double log_softmax_at(const float* logits, std::int64_t n, TokenId token) {
-  return static_cast<double>(logits[token]) - log_sum_exp(logits, n);
-}
-
 TokenId sample_token(const float* logits, std::int64_t n, const SamplingParams& p, std::mt19937_64& rng) {
   if (p.temperature <= 0.0f) return argmax(logits, n);
   std::vector<std::int32_t> ids(static_cast<std::size_t>(n));

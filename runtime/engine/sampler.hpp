@@ -15,8 +15,4 @@ TokenId argmax(const float* logits, std::int64_t n);
 // state, so a seeded sample is the same whatever else runs beside it.
 TokenId sample_token(const float* logits, std::int64_t n, const SamplingParams& params, std::mt19937_64& rng);
 
-// log softmax(logits)[token], the normaliser computed in double in a fixed order.
-double log_softmax_at(const float* logits, std::int64_t n, TokenId token);
-double log_sum_exp(const float* logits, std::int64_t n);
-
 }  // namespace sextant::runtime

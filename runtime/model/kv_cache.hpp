@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/cpu/attention.hpp"
+#include "runtime/cpu/elementwise.hpp"
 #include "runtime/half.hpp"
 #include "runtime/model/model_config.hpp"
 
@@ -52,12 +53,8 @@ class KvCache {
       std::copy_n(k, kv_dim_, reinterpret_cast<float*>(kd));
       std::copy_n(v, kv_dim_, reinterpret_cast<float*>(vd));
     } else {
-      auto* kh = reinterpret_cast<std::uint16_t*>(kd);
-      auto* vh = reinterpret_cast<std::uint16_t*>(vd);
-      for (std::int64_t i = 0; i < kv_dim_; ++i) {
-        kh[i] = float_to_fp16(k[i]);
-        vh[i] = float_to_fp16(v[i]);
-      }
+      to_fp16(k, reinterpret_cast<std::uint16_t*>(kd), kv_dim_);
+      to_fp16(v, reinterpret_cast<std::uint16_t*>(vd), kv_dim_);
     }
   }
 

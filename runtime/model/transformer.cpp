@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "runtime/cpu/attention.hpp"
+#include "runtime/cpu/elementwise.hpp"
 #include "runtime/cpu/matmul.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/half.hpp"
@@ -51,8 +52,6 @@ void apply_rope(float* v, std::int64_t n_heads, const ModelConfig& c, const floa
     }
   }
 }
-
-float silu(float x) { return x / (1.0f + std::exp(-x)); }
 
 }  // namespace
 
@@ -153,9 +152,7 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
     // Feed-forward block: x += (silu(h W_gate) * (h W_up)) W_down, h = norm(x)
     rms_norm(x.data(), L.ffn_norm, n, d, c.rms_eps, h.data(), pool);
     matmul_many({{&L.w_gate, gate.data()}, {&L.w_up, up.data()}}, h.data(), n, pool);
-    pool.parallel_for(n, [&](std::int64_t t) {
-      for (std::int64_t i = t * c.n_ff; i < (t + 1) * c.n_ff; ++i) gate[i] = silu(gate[i]) * up[i];
-    });
+    pool.parallel_for(n, [&](std::int64_t t) { swiglu(gate.data() + t * c.n_ff, up.data() + t * c.n_ff, c.n_ff); });
     matmul(L.w_down, gate.data(), n, proj.data(), pool);
     add_rows(x.data(), proj.data(), n, d, pool);
   }

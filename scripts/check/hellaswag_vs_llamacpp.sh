@@ -27,7 +27,8 @@ llama_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 llama_acc=$(grep -E "^[0-9]+\s+[0-9.]+" "$work/llama.out" | tail -n 1 | awk '{print $2}' | tr -d '%')
 
 start=$(date +%s.%N)
-"$sextant" eval --model "$model" --data-dir "$work/data" --datasets hellaswag --chat off --threads 2 --json > "$work/sextant.json" \
+"$sextant" eval --model "$model" --data-dir "$work/data" --datasets hellaswag --chat off --threads 2 --work-dir "$work/store" --json \
+  > "$work/sextant.json" \
   2> "$work/sextant.err"
 sextant_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 
