@@ -5,7 +5,9 @@
 
 namespace sextant::runtime {
 
-// 2: integer GEMM with one fma per block, attention with fma chains over token blocks.
-inline constexpr const char* kNumericsVersion = "numerics-2";
+// 2: integer GEMM with one fma per block, attention with fma chains over token blocks,
+//    SwiGLU through fast_exp, log-sum-exp from fast_exp in double lanes.
+// 3: RMSNorm's sum of squares in 16 double lanes.
+inline constexpr const char* kNumericsVersion = "numerics-3";
 
 }  // namespace sextant::runtime

@@ -14,7 +14,7 @@ namespace sextant::runtime::avx2 {
 
 namespace {
 
-// The first n of eight lanes (n is 8 or a multiple of 8 in practice; the rest through memory).
+// A mask of the first n of eight lanes.
 inline __m256i first_lanes(int n) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
 
 struct Simd {

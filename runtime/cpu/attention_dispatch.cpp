@@ -22,7 +22,7 @@ AttentionFn attention_for(const char* isa) {
   const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (std::strcmp(isa, "avx2") == 0 && has_avx2) return avx2::attention_kernel();
   if (std::strcmp(isa, "avx512") == 0 && has_avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl"))
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
     return avx512::attention_kernel();
 #endif
   return nullptr;

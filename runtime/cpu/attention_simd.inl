@@ -23,15 +23,26 @@ inline Simd::Vec load_row(const void* row, std::int64_t i, int n) {
 
 // Outputs of the pairs in `out` (kPairs >= their count): out[l][c..] = sum of weights * values.
 template <bool kHalf, int kPairs>
-void accumulate_outputs(const AttentionInput& in, const Rows& rows, const float* weights, float* const* out, int n_pairs) {
+void accumulate_outputs(const AttentionInput& in, const Rows& rows, const float* weights, const std::int32_t* lengths,
+                        float* const* out, int n_pairs) {
+  const std::int64_t seen_by_all = in.length;  // the first token's length, the shortest
   for (std::int64_t c = 0; c < in.head_dim; c += kLanes) {
     const int n = static_cast<int>(std::min<std::int64_t>(kLanes, in.head_dim - c));
     typename Simd::Vec o[kPairs];
     for (int l = 0; l < kPairs; ++l) o[l] = Simd::zero();
-    for (std::int64_t g = 0; g < rows.count; ++g) {
+    // Positions every pair sees, then the few that only the block's later tokens see (a
+    // pair skips those rather than adding 0 * value, which an infinite value would make NaN).
+    std::int64_t g = 0;
+    for (; g < seen_by_all; ++g) {
       const typename Simd::Vec v = load_row<kHalf>(rows.v[g], in.head_offset + c, n);
       const float* w = weights + g * kLanes;
       for (int l = 0; l < kPairs; ++l) o[l] = Simd::fma(Simd::set1(w[l]), v, o[l]);
+    }
+    for (; g < rows.count; ++g) {
+      const typename Simd::Vec v = load_row<kHalf>(rows.v[g], in.head_offset + c, n);
+      const float* w = weights + g * kLanes;
+      for (int l = 0; l < n_pairs; ++l)
+        if (g < lengths[l]) o[l] = Simd::fma(Simd::set1(w[l]), v, o[l]);
     }
     for (int l = 0; l < n_pairs; ++l) Simd::store_n(out[l] + c, o[l], n);
   }
@@ -102,9 +113,9 @@ void attention_lanes(const AttentionInput& in, const Rows& rows, std::int64_t fi
   }
   for (g = 0; g < rows.count; ++g) Simd::store(scores + g * kLanes, Simd::div(Simd::load(scores + g * kLanes), sum));
 
-  if (n_pairs <= 4) accumulate_outputs<kHalf, 4>(in, rows, scores, out, n_pairs);
-  else if (n_pairs <= 8) accumulate_outputs<kHalf, 8>(in, rows, scores, out, n_pairs);
-  else accumulate_outputs<kHalf, kLanes>(in, rows, scores, out, n_pairs);
+  if (n_pairs <= 4) accumulate_outputs<kHalf, 4>(in, rows, scores, lengths, out, n_pairs);
+  else if (n_pairs <= 8) accumulate_outputs<kHalf, 8>(in, rows, scores, lengths, out, n_pairs);
+  else accumulate_outputs<kHalf, kLanes>(in, rows, scores, lengths, out, n_pairs);
 }
 
 void attention(const AttentionInput& in, float* scratch) {

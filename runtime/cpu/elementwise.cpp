@@ -1,6 +1,8 @@
 // The scalar forms of the element-wise steps and the choice of kernel for this CPU.
 #include "runtime/cpu/elementwise.hpp"
 
+#include <cmath>
+
 #include "runtime/cpu/fast_exp.hpp"
 #include "runtime/half.hpp"
 
@@ -10,6 +12,9 @@ namespace sextant::runtime {
 namespace avx512 {
 void swiglu(float* gate, const float* up, std::int64_t n);
 void to_fp16(const float* src, std::uint16_t* dst, std::int64_t n);
+void round_to_fp16(float* v, std::int64_t n);
+double sum_of_squares(const float* x, std::int64_t d);
+void scale_rows(const float* x, float scale, const float* weight, std::int64_t d, float* out);
 }
 #endif
 
@@ -19,7 +24,8 @@ bool has_avx512() {
 #if defined(__x86_64__)
   static const bool yes = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq");
   }();
   return yes;
 #else
@@ -35,6 +41,36 @@ void swiglu_scalar(float* gate, const float* up, std::int64_t n) {
 
 void to_fp16_scalar(const float* src, std::uint16_t* dst, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) dst[i] = float_to_fp16(src[i]);
+}
+
+void round_to_fp16_scalar(float* v, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) v[i] = fp16_to_float(float_to_fp16(v[i]));
+}
+
+void round_to_fp16(float* v, std::int64_t n) {
+#if defined(__x86_64__)
+  if (has_avx512()) return avx512::round_to_fp16(v, n);
+#endif
+  round_to_fp16_scalar(v, n);
+}
+
+void rms_norm_row_scalar(const float* x, const float* weight, std::int64_t d, float eps, float* out) {
+  double lanes[16] = {};
+  for (std::int64_t i = 0; i < d; ++i) lanes[i % 16] += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+  double sum = 0.0;
+  for (double l : lanes) sum += l;
+  const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(d) + eps));
+  for (std::int64_t i = 0; i < d; ++i) out[i] = (x[i] * scale) * weight[i];
+}
+
+void rms_norm_row(const float* x, const float* weight, std::int64_t d, float eps, float* out) {
+#if defined(__x86_64__)
+  if (has_avx512()) {
+    const float scale = static_cast<float>(1.0 / std::sqrt(avx512::sum_of_squares(x, d) / static_cast<double>(d) + eps));
+    return avx512::scale_rows(x, scale, weight, d, out);
+  }
+#endif
+  rms_norm_row_scalar(x, weight, d, eps, out);
 }
 
 void swiglu(float* gate, const float* up, std::int64_t n) {

@@ -17,7 +17,7 @@ LogitStats logit_stats(const float* logits, std::int64_t n) {
   if (tail) vmax = _mm512_mask_max_ps(vmax, tail, vmax, _mm512_maskz_loadu_ps(tail, logits + whole));
   s.max = _mm512_reduce_max_ps(vmax);
   const __m512 m = _mm512_set1_ps(s.max);
-  for (std::int64_t i = 0;; i += 16) {
+  for (std::int64_t i = 0; i < n; i += 16) {  // no hit only when the maximum is NaN: argmax stays 0
     const __mmask16 lanes = i < whole ? 0xffff : tail;
     const __mmask16 hit = _mm512_mask_cmpeq_ps_mask(lanes, _mm512_maskz_loadu_ps(lanes, logits + i), m);
     if (hit) {

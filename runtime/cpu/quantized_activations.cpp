@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "runtime/cpu/elementwise.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/half.hpp"
 
@@ -36,7 +37,8 @@ int quantize_block(const float* x, std::int8_t* q, float& amax) {
 bool has_avx512() {
   static const bool yes = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq");
   }();
   return yes;
 }
@@ -53,13 +55,26 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
   out.d.resize(blocks);
   out.s.resize(blocks);
   out.sums.resize(blocks);
-  const std::int64_t tiles = (rows + QuantizedActivations::kTile - 1) / QuantizedActivations::kTile;
-  const auto tiled = static_cast<std::size_t>(tiles * out.blocks * QuantizedActivations::kTile);
-  out.tiled_qs.assign(tiled * 32, 0);
-  out.tiled_d.assign(tiled, 0.0f);
-  out.tiled_s.assign(tiled, 0.0f);
-  out.tiled_sums.assign(tiled, 0);
+  const std::int64_t tile_rows = QuantizedActivations::kTile, tiles = (rows + tile_rows - 1) / tile_rows;
+  const auto tiled = static_cast<std::size_t>(tiles * out.blocks * tile_rows);
+  out.tiled_qs.resize(tiled * 32);
+  out.tiled_d.resize(tiled);
+  out.tiled_s.resize(tiled);
+  out.tiled_sums.resize(tiled);
+  // The padding rows of the last tile are zeros; every other entry is written below.
+  for (std::int64_t t = rows; t < tiles * tile_rows; ++t) {
+    const std::int64_t tile = t / tile_rows, k = t % tile_rows;
+    for (std::int64_t b = 0; b < out.blocks; ++b) {
+      auto* tq = const_cast<std::int8_t*>(out.tile_qs(tile, b));
+      for (int j = 0; j < 8; ++j) std::memset(tq + (j * tile_rows + k) * 4, 0, 4);
+      const std::int64_t ti = (tile * out.blocks + b) * tile_rows + k;
+      out.tiled_d[ti] = out.tiled_s[ti] = 0.0f;
+      out.tiled_sums[ti] = 0;
+    }
+  }
   auto quantize_row = [&](std::int64_t t) {
+    float* d = out.d.data() + t * out.blocks;
+    float* s = out.s.data() + t * out.blocks;
     for (std::int64_t b = 0; b < out.blocks; ++b) {
       const float* xb = x + t * cols + b * 32;
       std::int8_t* q = out.qs.data() + t * cols + b * 32;
@@ -69,19 +84,22 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
 #else
       const int sum = quantize_block(xb, q, amax);
 #endif
-      const float d = amax / 127.0f;
-      const std::int64_t i = t * out.blocks + b;
-      out.d[i] = fp16_to_float(float_to_fp16(d));
-      out.s[i] = fp16_to_float(float_to_fp16(d * static_cast<float>(sum)));
-      out.sums[i] = sum;
-      // The tiled copy: row k of its tile, group j of the block at group-major position (j, k).
-      const std::int64_t tile = t / QuantizedActivations::kTile, k = t % QuantizedActivations::kTile;
+      d[b] = amax / 127.0f;
+      s[b] = d[b] * static_cast<float>(sum);  // from the scale before its rounding, as Q8_1 does
+      out.sums[t * out.blocks + b] = sum;
+    }
+    round_to_fp16(d, out.blocks);
+    round_to_fp16(s, out.blocks);
+    // The tiled copy: row k of its tile, group j of a block at group-major position (j, k).
+    const std::int64_t tile = t / tile_rows, k = t % tile_rows;
+    for (std::int64_t b = 0; b < out.blocks; ++b) {
       auto* tq = const_cast<std::int8_t*>(out.tile_qs(tile, b));
-      for (int j = 0; j < 8; ++j) std::memcpy(tq + (j * QuantizedActivations::kTile + k) * 4, q + 4 * j, 4);
-      const std::int64_t ti = (tile * out.blocks + b) * QuantizedActivations::kTile + k;
-      out.tiled_d[ti] = out.d[i];
-      out.tiled_s[ti] = out.s[i];
-      out.tiled_sums[ti] = sum;
+      const std::int8_t* q = out.qs.data() + t * cols + b * 32;
+      for (int j = 0; j < 8; ++j) std::memcpy(tq + (j * tile_rows + k) * 4, q + 4 * j, 4);
+      const std::int64_t ti = (tile * out.blocks + b) * tile_rows + k;
+      out.tiled_d[ti] = d[b];
+      out.tiled_s[ti] = s[b];
+      out.tiled_sums[ti] = out.sums[t * out.blocks + b];
     }
   };
   // A few rows (decoding) are cheaper than waking the other threads.

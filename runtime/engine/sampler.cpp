@@ -1,4 +1,4 @@
-// Greedy choice, temperature sampling with top-k / top-p filtering, and log-softmax.
+// Greedy choice, and temperature sampling with top-k / top-p filtering.
 #include "runtime/engine/sampler.hpp"
 
 #include <algorithm>

@@ -310,7 +310,7 @@ ModelConfig read_hf_config(const JsonFile& f) {
       fail("{}: hidden_size {} is not a multiple of num_attention_heads {}", f.path(), c.n_embd, c.n_head);
     c.head_dim = c.n_embd / c.n_head;
   }
-  if (c.head_dim % 8 != 0) fail("{}: head size {} is not a multiple of 8", f.path(), c.head_dim);
+  if (c.head_dim % 8 != 0 || c.head_dim > 512) fail("{}: head size {} is not a multiple of 8 up to 512", f.path(), c.head_dim);
   c.rope_dims = c.head_dim;
   c.context_length = positive("max_position_embeddings", f.get_int("max_position_embeddings", 4096));
   c.rms_eps = static_cast<float>(f.get_float("rms_norm_eps", 1e-6));

@@ -17,13 +17,7 @@ namespace {
 
 // out (n, d) = x (n, d) / rms(x) * weight (d); a token's row per task (a row depends on nothing else).
 void rms_norm(const float* x, const float* weight, std::int64_t n, std::int64_t d, float eps, float* out, ThreadPool& pool) {
-  auto row = [&](std::int64_t t) {
-    const float* xr = x + t * d;
-    double sum = 0.0;
-    for (std::int64_t i = 0; i < d; ++i) sum += static_cast<double>(xr[i]) * xr[i];
-    const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(d) + eps));
-    for (std::int64_t i = 0; i < d; ++i) out[t * d + i] = (xr[i] * scale) * weight[i];
-  };
+  auto row = [&](std::int64_t t) { rms_norm_row(x + t * d, weight, d, eps, out + t * d); };
   if (n < 8) {
     for (std::int64_t t = 0; t < n; ++t) row(t);
   } else {

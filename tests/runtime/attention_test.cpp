@@ -102,3 +102,28 @@ TEST_CASE("attention kernels agree with the scalar reference and with float64", 
     }
   }
 }
+
+TEST_CASE("attention: a value only later tokens of a block see never reaches earlier ones", "[runtime][kernels]") {
+  // An infinite value (an fp16 cache overflows above 65504) at the last position: the block's
+  // earlier tokens do not see it and must stay finite, as when they run alone.
+  const std::int64_t d = 16, n_q = 2, tokens = 4, len = 3, positions = len + tokens - 1;
+  std::vector<float> q(static_cast<std::size_t>(tokens * n_q * d), 0.25f), k(static_cast<std::size_t>(positions * d), 0.5f),
+      v(k.size(), 1.0f);
+  for (std::int64_t i = 0; i < d; ++i) v[(positions - 1) * d + i] = INFINITY;
+  const KvSpan span{k.data(), v.data(), positions};
+  std::vector<float> ref(q.size()), out(q.size());
+  AttentionInput in{q.data(), n_q * d, n_q, tokens, &span, 1, d, 0, false, len, d, 0.25f, ref.data(), n_q * d};
+  std::vector<float> scratch(static_cast<std::size_t>(attention_scratch_floats(in)));
+  scalar_attention()(in, scratch.data());
+  for (const char* isa : {"avx2", "avx512"}) {
+    const AttentionFn simd = attention_for(isa);
+    if (!simd) continue;
+    INFO(isa);
+    in.out = out.data();
+    simd(in, scratch.data());
+    for (std::int64_t i = 0; i < (tokens - 1) * n_q * d; ++i) {
+      REQUIRE(std::isfinite(out[static_cast<std::size_t>(i)]));
+      REQUIRE(out[static_cast<std::size_t>(i)] == ref[static_cast<std::size_t>(i)]);
+    }
+  }
+}

@@ -12,7 +12,7 @@
 
 using namespace sextant::runtime;
 
-TEST_CASE("swiglu and fp16 rows equal their scalar forms and float64", "[runtime][kernels]") {
+TEST_CASE("swiglu and fp16 conversions equal their scalar forms and float64", "[runtime][kernels]") {
   std::mt19937 rng(9);
   std::normal_distribution<float> dist(0.0f, 4.0f);
   for (std::int64_t n : {1, 15, 16, 17, 1536}) {
@@ -37,6 +37,18 @@ TEST_CASE("swiglu and fp16 rows equal their scalar forms and float64", "[runtime
     to_fp16(values.data(), h1.data(), n);
     to_fp16_scalar(values.data(), h2.data(), n);
     CHECK(h1 == h2);
+    std::vector<float> n1(gate.size()), n2(gate.size());
+    rms_norm_row(gate.data(), up.data(), n, 1e-5f, n1.data());
+    rms_norm_row_scalar(gate.data(), up.data(), n, 1e-5f, n2.data());
+    CHECK(n1 == n2);
+    double squares = 0;
+    for (float g : gate) squares += static_cast<double>(g) * g;
+    for (std::int64_t i = 0; i < n; ++i)
+      REQUIRE(n2[i] == Approx(gate[i] / std::sqrt(squares / n + 1e-5) * up[i]).epsilon(1e-6).margin(1e-30));
+    std::vector<float> r1 = values, r2 = values;
+    round_to_fp16(r1.data(), n);
+    round_to_fp16_scalar(r2.data(), n);
+    CHECK(r1 == r2);
   }
 }
 

@@ -69,9 +69,10 @@ TEST_CASE("simd gemm kernels equal the scalar reference bit for bit", "[runtime]
     }
     for (TensorType type : {TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_1}) {
       for (std::int64_t blocks : {1, 2, 7, 17, 18, 31, 33}) {
-        for (std::int64_t tokens : {1, 3, 13}) {
-          // 11 rows: register tiles of 4 rows, a remainder, and a range not starting at 0.
-          const std::int64_t rows = tokens == 1 ? 5 : 11;
+        for (std::int64_t tokens : {1, 3, 13, 41}) {
+          // 37 rows: two whole groups of 16 and a padded one; 41 tokens: past a 32-token tile
+          // and a partial tile of 8. Ranges split inside a group, as the threads get them.
+          const std::int64_t rows = tokens == 1 ? 5 : 37;
           INFO(isa << " " << tensor_type_traits(type).name << " blocks " << blocks << " tokens " << tokens << " rows " << rows);
           const std::int64_t cols = blocks * kQK;
           RandomWeight rw(type, rows, cols, rng);
@@ -84,7 +85,8 @@ TEST_CASE("simd gemm kernels equal the scalar reference bit for bit", "[runtime]
           std::vector<float> a(static_cast<std::size_t>(tokens * rows)), b(a.size());
           gemm_for(type, ref)(rw.w, 0, rows, xq, a.data(), rows);
           gemm_for(type, *k)(wp, 0, 1, xq, b.data(), rows);
-          gemm_for(type, *k)(wp, 1, rows, xq, b.data(), rows);
+          gemm_for(type, *k)(wp, 1, std::min<std::int64_t>(17, rows), xq, b.data(), rows);
+          gemm_for(type, *k)(wp, std::min<std::int64_t>(17, rows), rows, xq, b.data(), rows);
           CHECK(a == b);
         }
       }

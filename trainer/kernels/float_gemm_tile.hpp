@@ -1,4 +1,4 @@
-// The SIMD tile kernels behind gemm(): blocks of C computed in registers (4 rows by 16 or 32 columns).
+// The SIMD tile kernels behind gemm(): blocks of C computed in registers (AVX2: 4 rows by 16 columns; AVX-512: 8 or 4 rows by 32).
 #pragma once
 
 #include <cstdint>
