@@ -102,11 +102,14 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
       out.tiled_sums[ti] = out.sums[t * out.blocks + b];
     }
   };
-  // A few rows (decoding) are cheaper than waking the other threads.
+  // A few rows (decoding) are cheaper than waking the other threads. A task takes a whole
+  // tile: rows of one tile share cache lines of the tiled copy.
   if (rows < 8) {
     for (std::int64_t t = 0; t < rows; ++t) quantize_row(t);
   } else {
-    pool.parallel_for(rows, quantize_row);
+    pool.parallel_for(tiles, [&](std::int64_t tile) {
+      for (std::int64_t t = tile * tile_rows; t < std::min(rows, (tile + 1) * tile_rows); ++t) quantize_row(t);
+    });
   }
 }
 

@@ -3,6 +3,7 @@
 #include "runtime/model/transformer.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "core/error.hpp"
 #include "runtime/cpu/attention.hpp"
@@ -77,9 +78,19 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
     }
   }
 
-  std::vector<float> x(static_cast<std::size_t>(n * d)), h(x.size()), attn_out(static_cast<std::size_t>(n * qd));
-  std::vector<float> q(static_cast<std::size_t>(n * qd)), k(static_cast<std::size_t>(n * kvd)), v(k.size());
-  std::vector<float> gate(static_cast<std::size_t>(n * c.n_ff)), up(gate.size()), proj(x.size());
+  // The activations, kept between calls on this thread: every element is written before it
+  // is read, and fresh buffers of this size would cost the kernel zeroing their pages each pass.
+  // (Plain references to them below: a thread_local named inside a task would be the
+  // worker's own, empty, copy.)
+  struct Activations {
+    std::vector<float> x, h, attn_out, q, k, v, gate, up, proj;
+  };
+  thread_local Activations kept;
+  std::vector<float>&x = kept.x, &h = kept.h, &attn_out = kept.attn_out, &q = kept.q, &k = kept.k, &v = kept.v,
+  &gate = kept.gate, &up = kept.up, &proj = kept.proj;
+  for (auto [buffer, size] : {std::pair{&x, n * d}, {&h, n * d}, {&attn_out, n * qd}, {&q, n * qd}, {&k, n * kvd},
+                              {&v, n * kvd}, {&gate, n * c.n_ff}, {&up, n * c.n_ff}, {&proj, n * d}})
+    if (buffer->size() < static_cast<std::size_t>(size)) buffer->resize(static_cast<std::size_t>(size));
 
   pool.parallel_for(n, [&](std::int64_t t) { weight_row_to_float(w.token_embedding, batch.tokens[t], x.data() + t * d); });
 

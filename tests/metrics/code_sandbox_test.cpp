@@ -125,11 +125,16 @@ TEST_CASE("an endless loop and a long sleep time out within the limits", "[metri
 
 TEST_CASE("a program that allocates past the memory limit does not pass", "[metrics][sandbox]") {
   SEXTANT_REQUIRE_PYTHON();
-  const auto hog = run("block = bytearray(4 << 30)\nblock[-1] = 1\n");
+  // Time limits far above what filling memory takes, even on a loaded machine: the memory
+  // limit must be what stops these programs.
+  SandboxLimits roomy = quick_limits();
+  roomy.wall_seconds = 60;
+  roomy.cpu_seconds = 30;
+  const auto hog = run("block = bytearray(4 << 30)\nblock[-1] = 1\n", roomy);
   CHECK(hog.outcome == SandboxOutcome::MemoryExceeded);
   CHECK_THAT(hog.output, Catch::Contains("MemoryError"));
   // One allocation at a time, as a runaway list grows.
-  const auto growing = run("blocks = []\nwhile True:\n    blocks.append(bytearray(64 << 20))\n");
+  const auto growing = run("blocks = []\nwhile True:\n    blocks.append(bytearray(64 << 20))\n", roomy);
   CHECK(growing.outcome == SandboxOutcome::MemoryExceeded);
 }
 
