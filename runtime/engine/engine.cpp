@@ -43,7 +43,7 @@ std::shared_ptr<KvCache> Engine::prefill(const std::vector<TokenId>& tokens, boo
   PrefixCache::Hit hit;
   if (options_.use_prefix_cache) hit = prefix_cache_.lookup(tokens);
   if (hit.cache && hit.length >= kMinSharedPrefix) {
-    cache = std::make_shared<KvCache>(hit.cache, hit.length);
+    cache = KvCache::prefix_of(hit.cache, hit.length);
     stats_.tokens_from_cache += cache->length();
   } else {
     cache = std::make_shared<KvCache>(c);
@@ -109,7 +109,7 @@ std::vector<std::shared_ptr<KvCache>> Engine::prefill_many(const std::vector<std
     PrefixCache::Hit hit;
     if (options_.use_prefix_cache) hit = prefix_cache_.lookup(heads[i]);
     if (hit.cache && hit.length >= kMinSharedPrefix) {
-      caches[i] = std::make_shared<KvCache>(hit.cache, hit.length);
+      caches[i] = KvCache::prefix_of(hit.cache, hit.length);
       stats_.tokens_from_cache += caches[i]->length();
     } else {
       caches[i] = std::make_shared<KvCache>(c);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,26 @@ class KvCache {
     base_length_ = std::min(base_length, base->length());
     base_ = std::move(base);
     length_ = base_length_;
+  }
+
+  // A cache holding the first n positions of `from`: built on it when they are all of it,
+  // else a copy of those positions. Building on a cache only partly used would chain every
+  // sibling onto the one before (items sharing only a prompt's opening), each keeping the
+  // whole chain alive, until no entry fits the prefix cache's budget.
+  static std::shared_ptr<KvCache> prefix_of(std::shared_ptr<const KvCache> from, std::int64_t n) {
+    n = std::min(n, from->length());
+    if (n == from->length()) return std::make_shared<KvCache>(std::move(from), n);
+    auto copy = std::make_shared<KvCache>(static_cast<std::int64_t>(from->k_.size()), from->kv_dim_, from->type_);
+    copy->reserve(n);
+    const std::size_t row = static_cast<std::size_t>(from->kv_dim_) * from->element_bytes();
+    for (std::size_t layer = 0; layer < from->k_.size(); ++layer)
+      for (std::int64_t pos = 0; pos < n; ++pos) {
+        const auto l = static_cast<std::int64_t>(layer);
+        std::memcpy(copy->k_[layer].data() + copy->offset(pos), from->k(l, pos), row);
+        std::memcpy(copy->v_[layer].data() + copy->offset(pos), from->v(l, pos), row);
+      }
+    copy->length_ = n;
+    return copy;
   }
 
   KvType type() const { return type_; }
