@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "runtime/cpu/cpu_features.hpp"
 #include "runtime/cpu/fast_exp.hpp"
 #include "runtime/half.hpp"
 
@@ -14,26 +15,9 @@ void swiglu(float* gate, const float* up, std::int64_t n);
 void to_fp16(const float* src, std::uint16_t* dst, std::int64_t n);
 void round_to_fp16(float* v, std::int64_t n);
 double sum_of_squares(const float* x, std::int64_t d);
-void scale_rows(const float* x, float scale, const float* weight, std::int64_t d, float* out);
+void scale_row(const float* x, float scale, const float* weight, std::int64_t d, float* out);
 }
 #endif
-
-namespace {
-
-bool has_avx512() {
-#if defined(__x86_64__)
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512dq");
-  }();
-  return yes;
-#else
-  return false;
-#endif
-}
-
-}  // namespace
 
 void swiglu_scalar(float* gate, const float* up, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) gate[i] = gate[i] / (1.0f + fast_exp(-gate[i])) * up[i];
@@ -49,7 +33,7 @@ void round_to_fp16_scalar(float* v, std::int64_t n) {
 
 void round_to_fp16(float* v, std::int64_t n) {
 #if defined(__x86_64__)
-  if (has_avx512()) return avx512::round_to_fp16(v, n);
+  if (cpu_has_avx512()) return avx512::round_to_fp16(v, n);
 #endif
   round_to_fp16_scalar(v, n);
 }
@@ -65,9 +49,9 @@ void rms_norm_row_scalar(const float* x, const float* weight, std::int64_t d, fl
 
 void rms_norm_row(const float* x, const float* weight, std::int64_t d, float eps, float* out) {
 #if defined(__x86_64__)
-  if (has_avx512()) {
+  if (cpu_has_avx512()) {
     const float scale = static_cast<float>(1.0 / std::sqrt(avx512::sum_of_squares(x, d) / static_cast<double>(d) + eps));
-    return avx512::scale_rows(x, scale, weight, d, out);
+    return avx512::scale_row(x, scale, weight, d, out);
   }
 #endif
   rms_norm_row_scalar(x, weight, d, eps, out);
@@ -75,14 +59,14 @@ void rms_norm_row(const float* x, const float* weight, std::int64_t d, float eps
 
 void swiglu(float* gate, const float* up, std::int64_t n) {
 #if defined(__x86_64__)
-  if (has_avx512()) return avx512::swiglu(gate, up, n);
+  if (cpu_has_avx512()) return avx512::swiglu(gate, up, n);
 #endif
   swiglu_scalar(gate, up, n);
 }
 
 void to_fp16(const float* src, std::uint16_t* dst, std::int64_t n) {
 #if defined(__x86_64__)
-  if (has_avx512()) return avx512::to_fp16(src, dst, n);
+  if (cpu_has_avx512()) return avx512::to_fp16(src, dst, n);
 #endif
   to_fp16_scalar(src, dst, n);
 }

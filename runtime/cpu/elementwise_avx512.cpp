@@ -47,7 +47,7 @@ double sum_of_squares(const float* x, std::int64_t d) {
   return sum;
 }
 
-void scale_rows(const float* x, float scale, const float* weight, std::int64_t d, float* out) {
+void scale_row(const float* x, float scale, const float* weight, std::int64_t d, float* out) {
   const __m512 s = _mm512_set1_ps(scale);
   for (std::int64_t i = 0; i < d; i += 16) {
     const auto lanes = static_cast<__mmask16>(d - i >= 16 ? 0xffff : (1u << (d - i)) - 1);

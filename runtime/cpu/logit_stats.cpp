@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "runtime/cpu/cpu_features.hpp"
 #include "runtime/cpu/fast_exp.hpp"
 
 namespace sextant::runtime {
@@ -33,10 +34,7 @@ LogitStats logit_stats_scalar(const float* logits, std::int64_t n) {
 LogitStatsFn logit_stats_for(const char* isa) {
   if (std::strcmp(isa, "scalar") == 0) return logit_stats_scalar;
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (std::strcmp(isa, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    return avx512::logit_stats;
+  if (std::strcmp(isa, "avx512") == 0 && cpu_has_avx512()) return avx512::logit_stats;
 #endif
   return nullptr;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "runtime/cpu/cpu_features.hpp"
 #include "runtime/cpu/elementwise.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/half.hpp"
@@ -33,16 +34,6 @@ int quantize_block(const float* x, std::int8_t* q, float& amax) {
   return sum;
 }
 
-#if defined(__x86_64__)
-bool has_avx512() {
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512dq");
-  }();
-  return yes;
-}
-#endif
 
 }  // namespace
 
@@ -72,6 +63,9 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
       out.tiled_sums[ti] = 0;
     }
   }
+#if defined(__x86_64__)
+  const bool wide = cpu_has_avx512();
+#endif
   auto quantize_row = [&](std::int64_t t) {
     float* d = out.d.data() + t * out.blocks;
     float* s = out.s.data() + t * out.blocks;
@@ -80,7 +74,7 @@ void quantize_activations(const float* x, std::int64_t rows, std::int64_t cols, 
       std::int8_t* q = out.qs.data() + t * cols + b * 32;
       float amax;
 #if defined(__x86_64__)
-      const int sum = has_avx512() ? avx512::quantize_block(xb, q, amax) : quantize_block(xb, q, amax);
+      const int sum = wide ? avx512::quantize_block(xb, q, amax) : quantize_block(xb, q, amax);
 #else
       const int sum = quantize_block(xb, q, amax);
 #endif
