@@ -3,7 +3,9 @@
 # train` (configs/train/tiny-staged.json's model, first stage, no evaluation) and
 # transformers' LlamaForCausalLM with torch.optim.AdamW, both on 2 threads, in alternating
 # rounds (this machine's speed drifts); prints each round and the ratio of the medians of
-# training tokens per second (steady-state steps only).
+# training tokens per second (steady-state steps only). Sextant runs in the config's precision
+# (tiny-staged: bfloat16 products, float32 everything else); PyTorch runs twice, in float32
+# (its default) and under torch.autocast(bfloat16) (its CPU mixed precision).
 # usage: scripts/bench-train-vs-pytorch.sh [ROUNDS] [STEPS]   (needs: build/, corpora, pip torch transformers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,21 +40,27 @@ PY
 }
 
 pytorch_round() {
-  python3 scripts/check/train_step_pytorch.py "$work/bench.json" "$work/out/tokenizer.json" "$steps"
+  python3 scripts/check/train_step_pytorch.py "$work/bench.json" "$work/out/tokenizer.json" "$steps" "$1"
 }
 
+precision=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("precision", "fp32"))' "$work/bench.json")
 ours=()
-theirs=()
+fp32=()
+bf16=()
 for r in $(seq 1 "$rounds"); do
   a=$(sextant_round)
-  b=$(pytorch_round)
+  b=$(pytorch_round fp32)
+  c=$(pytorch_round bf16)
   ours+=("$a")
-  theirs+=("$b")
-  printf 'round %d: sextant %.0f tokens/s, pytorch %.0f tokens/s\n' "$r" "$a" "$b"
+  fp32+=("$b")
+  bf16+=("$c")
+  printf 'round %d: sextant (%s) %.0f tokens/s, pytorch fp32 %.0f tokens/s, pytorch autocast bf16 %.0f tokens/s\n' \
+    "$r" "$precision" "$a" "$b" "$c"
 done
-python3 - "${ours[*]}" "${theirs[*]}" <<'PY'
+python3 - "$precision" "${ours[*]}" "${fp32[*]}" "${bf16[*]}" <<'PY'
 import statistics, sys
-a = statistics.median(float(x) for x in sys.argv[1].split())
-b = statistics.median(float(x) for x in sys.argv[2].split())
-print(f"median training tokens/s: sextant {a:.0f}, pytorch {b:.0f}, ratio {a / b:.2f}x")
+median = lambda text: statistics.median(float(x) for x in text.split())
+a, b, c = median(sys.argv[2]), median(sys.argv[3]), median(sys.argv[4])
+print(f"median training tokens/s: sextant ({sys.argv[1]}) {a:.0f}; pytorch fp32 {b:.0f}, ratio {a / b:.2f}x; "
+      f"pytorch autocast bf16 {c:.0f}, ratio {a / c:.2f}x")
 PY

@@ -3,7 +3,9 @@
 as transformers' LlamaForCausalLM (float32, tied embeddings, SDPA attention), trained with
 torch.optim.AdamW on random token batches of the config's shape, on 2 threads. Prints the
 steady-state training tokens per second (median over the steps after the first three).
-usage: train_step_pytorch.py CONFIG.json TOKENIZER.json STEPS"""
+PRECISION "fp32" (the default) trains in float32; "bf16" runs the forward pass under
+torch.autocast(bfloat16), PyTorch's mixed precision on the CPU.
+usage: train_step_pytorch.py CONFIG.json TOKENIZER.json STEPS [PRECISION]"""
 import json
 import statistics
 import sys
@@ -17,6 +19,7 @@ def main():
     config = json.load(open(sys.argv[1]))
     vocab = len(json.load(open(sys.argv[2]))["model"]["vocab"])
     steps = int(sys.argv[3])
+    bf16 = len(sys.argv) > 4 and sys.argv[4] == "bf16"
     torch.set_num_threads(2)
     torch.manual_seed(0)
     m = config["model"]
@@ -33,8 +36,9 @@ def main():
         x = torch.randint(0, vocab, (batch, seq + 1))
         t0 = time.perf_counter()
         opt.zero_grad()
-        logits = model(input_ids=x[:, :-1]).logits
-        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocab), x[:, 1:].reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(input_ids=x[:, :-1]).logits
+            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocab).float(), x[:, 1:].reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

@@ -115,8 +115,13 @@ TEST_CASE("pretraining lowers the loss and resumes with bit-identical losses", "
     WARN("skipped: " << kCorpus << " (Debian's base-files) is absent");
     return;
   }
-  const fs::path dir = fresh_dir("resume");
-  const PretrainConfig config = read_pretrain_config(write_config(dir).string());
+  // Both precisions: bfloat16 products go through packing and tiling that must not depend on
+  // the thread count either.
+  const std::string precision = GENERATE(as<std::string>{}, "fp32", "bf16");
+  INFO("precision " << precision);
+  const fs::path dir = fresh_dir("resume-" + precision);
+  const PretrainConfig config =
+      read_pretrain_config(write_config(dir, ", \"precision\": \"" + precision + "\"").string());
   PretrainOptions options;
   options.corpus_dir = kCorpus;
   options.quiet = true;

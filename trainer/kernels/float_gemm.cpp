@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/error.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "trainer/kernels/float_gemm_tile.hpp"
 
@@ -63,31 +64,35 @@ const char* gemm_limit_isa(const char* isa) {
   return previous;
 }
 
+void gemm_block(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::int64_t j0, std::int64_t j1) {
+  const int isa = active_isa();
+  // k in slices: a slice of a B panel stays in L1 while every row tile uses it. Each output
+  // still adds its products in k order, through C between slices: bit for bit the same as
+  // one pass.
+  for (std::int64_t k0 = 0; k0 < std::max<std::int64_t>(g.k, 1); k0 += kDepthBlock) {
+    GemmOperands slice = g;
+    slice.k = std::min(kDepthBlock, g.k - k0);
+    slice.a = g.a + k0 * g.a_col_stride;
+    slice.b = g.b + k0 * g.ldb;
+    slice.accumulate = g.accumulate || k0 > 0;
+    if (isa == 2) {
+      gemm_avx512(slice, i0, i1, j0, j1);
+    } else if (isa == 1) {
+      gemm_avx2(slice, i0, i1, j0, j1);
+    } else {
+      gemm_scalar(slice, i0, i1, j0, j1);
+    }
+  }
+}
+
 void gemm(const GemmOperands& g, runtime::ThreadPool& pool) {
   if (g.m <= 0 || g.n <= 0) return;
-  const int isa = active_isa();
+  if (g.b_col_stride != 1) fail("gemm: B must be row-major (column stride {}, not 1)", g.b_col_stride);
   const std::int64_t row_blocks = (g.m + kRowBlock - 1) / kRowBlock;
   const std::int64_t col_blocks = (g.n + kColBlock - 1) / kColBlock;
   pool.parallel_for(row_blocks * col_blocks, [&](std::int64_t item) {
     const std::int64_t i0 = item / col_blocks * kRowBlock, j0 = item % col_blocks * kColBlock;
-    const std::int64_t i1 = std::min(g.m, i0 + kRowBlock), j1 = std::min(g.n, j0 + kColBlock);
-    // k in slices: a slice of a B panel stays in L1 while every row tile uses it. Each
-    // output still adds its products in k order, through C between slices: bit for bit the
-    // same as one pass.
-    for (std::int64_t k0 = 0; k0 < std::max<std::int64_t>(g.k, 1); k0 += kDepthBlock) {
-      GemmOperands slice = g;
-      slice.k = std::min(kDepthBlock, g.k - k0);
-      slice.a = g.a + k0 * g.a_col_stride;
-      slice.b = g.b + k0 * g.ldb;
-      slice.accumulate = g.accumulate || k0 > 0;
-      if (isa == 2) {
-        gemm_avx512(slice, i0, i1, j0, j1);
-      } else if (isa == 1) {
-        gemm_avx2(slice, i0, i1, j0, j1);
-      } else {
-        gemm_scalar(slice, i0, i1, j0, j1);
-      }
-    }
+    gemm_block(g, i0, std::min(g.m, i0 + kRowBlock), j0, std::min(g.n, j0 + kColBlock));
   });
 }
 

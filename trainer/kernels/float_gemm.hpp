@@ -17,6 +17,7 @@ struct GemmOperands {
   std::int64_t a_row_stride = 0, a_col_stride = 1;
   const float* b = nullptr;
   std::int64_t ldb = 0;
+  std::int64_t b_col_stride = 1;  // gemm() needs 1; gemm_bf16() takes any
   float* c = nullptr;
   std::int64_t ldc = 0;
   bool accumulate = false;  // C += A·B instead of C = A·B
@@ -26,6 +27,10 @@ struct GemmOperands {
 // All kernels follow this order bit for bit, so a result depends neither on the instruction
 // set nor on the tiling nor on the number of threads (a resumed run repeats its losses).
 void gemm(const GemmOperands& g, runtime::ThreadPool& pool);
+
+// The rows [i0, i1) and columns [j0, j1) of C on the calling thread, in the same order: for
+// small products inside a parallel item (attention's, one head at a time).
+void gemm_block(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::int64_t j0, std::int64_t j1);
 
 // The reference: the rows [i0, i1) and columns [j0, j1) of C, one output at a time.
 void gemm_scalar(const GemmOperands& g, std::int64_t i0, std::int64_t i1, std::int64_t j0, std::int64_t j1);

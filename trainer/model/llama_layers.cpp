@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "runtime/cpu/thread_pool.hpp"
+#include "trainer/kernels/activations.hpp"
+#include "trainer/kernels/bf16_gemm.hpp"
 #include "trainer/kernels/float_gemm.hpp"
 
 namespace sextant::trainer {
@@ -13,18 +15,6 @@ namespace {
 
 // Rows per parallel item in the row-wise operations.
 constexpr std::int64_t kRowChunk = 16;
-
-// a · b in eight interleaved partial sums added in a fixed tree: the compiler turns the
-// lanes into SIMD registers (a plain running sum would stay scalar: float addition may not
-// be reordered), and the order, hence the result, is the same on every CPU.
-float dot(const float* a, const float* b, std::int64_t n) {
-  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  std::int64_t d = 0;
-  for (; d + 8 <= n; d += 8)
-    for (int j = 0; j < 8; ++j) lane[j] += a[d + j] * b[d + j];
-  for (; d < n; ++d) lane[d % 8] += a[d] * b[d];
-  return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
-}
 
 template <typename Fn>
 void for_row_chunks(std::int64_t rows, ThreadPool& pool, Fn&& fn) {
@@ -84,7 +74,15 @@ void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const floa
 }
 
 void matmul_forward(float* out, const float* inp, const float* weight, std::int64_t N, std::int64_t C, std::int64_t OC,
-                    float* scratch, ThreadPool& pool) {
+                    float* scratch, MatmulPrecision precision, ThreadPool& pool) {
+  if (precision == MatmulPrecision::bf16) {  // packing reads the weight transposed
+    GemmOperands g;
+    g.m = N, g.n = OC, g.k = C;
+    g.a = inp, g.a_row_stride = C, g.a_col_stride = 1;
+    g.b = weight, g.ldb = 1, g.b_col_stride = C;
+    g.c = out, g.ldc = OC;
+    return gemm_bf16(g, pool);
+  }
   // weight^T (C, OC) once, so that the product streams rows of both operands.
   for (std::int64_t o = 0; o < OC; ++o)
     for (std::int64_t c = 0; c < C; ++c) scratch[c * OC + o] = weight[o * C + c];
@@ -97,21 +95,23 @@ void matmul_forward(float* out, const float* inp, const float* weight, std::int6
 }
 
 void matmul_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
-                     std::int64_t N, std::int64_t C, std::int64_t OC, bool accumulate_dinp, ThreadPool& pool) {
+                     std::int64_t N, std::int64_t C, std::int64_t OC, bool accumulate_dinp, MatmulPrecision precision,
+                     ThreadPool& pool) {
+  const auto product = precision == MatmulPrecision::bf16 ? gemm_bf16 : gemm;
   GemmOperands gi;  // dinp (N, C) = dout (N, OC) · weight (OC, C)
   gi.m = N, gi.n = C, gi.k = OC;
   gi.a = dout, gi.a_row_stride = OC, gi.a_col_stride = 1;
   gi.b = weight, gi.ldb = C;
   gi.c = dinp, gi.ldc = C;
   gi.accumulate = accumulate_dinp;
-  gemm(gi, pool);
+  product(gi, pool);
   GemmOperands gw;  // dweight (OC, C) += dout^T (OC, N) · inp (N, C)
   gw.m = OC, gw.n = C, gw.k = N;
   gw.a = dout, gw.a_row_stride = 1, gw.a_col_stride = OC;
   gw.b = inp, gw.ldb = C;
   gw.c = dweight, gw.ldc = C;
   gw.accumulate = true;
-  gemm(gw, pool);
+  product(gw, pool);
 }
 
 RopeTable make_rope_table(std::int64_t positions, std::int64_t head_dim, double theta) {
@@ -161,6 +161,41 @@ void rope_backward(float* dx, const std::int32_t* positions, std::int64_t N, std
   rope_rotate(dx, positions, N, heads, head_dim, table, -1.0f);
 }
 
+namespace {
+
+// Attention works on one sequence and one key/value head at a time, in blocks of query rows:
+// a block's scores need keys only from the first document start in the block up to its last
+// row, so about half of the T x T products are never computed.
+constexpr std::int64_t kQueryBlock = 32;
+
+// The first key a block of query rows [t0, t1) can see, rounded down to a whole tile.
+std::int64_t first_key(const std::int32_t* doc_start, std::int64_t t0, std::int64_t t1) {
+  std::int64_t lo = t1;
+  for (std::int64_t t = t0; t < t1; ++t) lo = std::min<std::int64_t>(lo, doc_start[t]);
+  return lo / kQueryBlock * kQueryBlock;
+}
+
+// x (T rows of `stride`, HD columns starting at x) -> xt (HD, T).
+void transpose_head(float* xt, const float* x, std::int64_t T, std::int64_t HD, std::int64_t stride) {
+  for (std::int64_t u = 0; u < T; ++u)
+    for (std::int64_t d = 0; d < HD; ++d) xt[d * T + u] = x[u * stride + d];
+}
+
+// C rows [i0, i1) = (or +=) A (rows, k) · B (k, n), on this thread.
+void block_product(float* c, std::int64_t ldc, const float* a, std::int64_t a_row_stride, std::int64_t a_col_stride,
+                   const float* b, std::int64_t ldb, std::int64_t i0, std::int64_t i1, std::int64_t n, std::int64_t k,
+                   bool accumulate) {
+  GemmOperands g;
+  g.m = i1, g.n = n, g.k = k;
+  g.a = a, g.a_row_stride = a_row_stride, g.a_col_stride = a_col_stride;
+  g.b = b, g.ldb = ldb;
+  g.c = c, g.ldc = ldc;
+  g.accumulate = accumulate;
+  gemm_block(g, i0, i1, 0, n);
+}
+
+}  // namespace
+
 void attention_forward(float* out, float* probs, const float* q, const float* k, const float* v,
                        const std::int32_t* doc_start, const AttentionShape& s, ThreadPool& pool) {
   const std::int64_t T = s.T, HD = s.head_dim, QD = s.n_head * HD, KD = s.n_head_kv * HD;
@@ -169,30 +204,30 @@ void attention_forward(float* out, float* probs, const float* q, const float* k,
   // One item per (sequence, key/value head): its query heads share keys and values.
   pool.parallel_for(s.B * s.n_head_kv, [&](std::int64_t item) {
     const std::int64_t b = item / s.n_head_kv, kvh = item % s.n_head_kv;
+    thread_local std::vector<float> kt_buffer;
+    std::vector<float>& kt = kt_buffer;
+    kt.resize(static_cast<std::size_t>(HD * T));
+    const float* kb = k + b * T * KD + kvh * HD;
+    const float* vb = v + b * T * KD + kvh * HD;
+    const std::int32_t* st = doc_start + b * T;
+    transpose_head(kt.data(), kb, T, HD, KD);
     for (std::int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
-      for (std::int64_t t = 0; t < T; ++t) {
-        const std::int64_t st = doc_start[b * T + t];
-        const float* qt = q + (b * T + t) * QD + h * HD;
-        float* p = probs + ((b * s.n_head + h) * T + t) * T;
-        std::fill(p, p + T, 0.0f);
-        float max = -INFINITY;
-        for (std::int64_t u = st; u <= t; ++u) {
-          p[u] = dot(qt, k + (b * T + u) * KD + kvh * HD, HD) * scale;
-          max = std::max(max, p[u]);
+      const float* qh = q + b * T * QD + h * HD;
+      float* ph = probs + (b * s.n_head + h) * T * T;
+      float* oh = out + b * T * QD + h * HD;
+      for (std::int64_t t0 = 0; t0 < T; t0 += kQueryBlock) {
+        const std::int64_t t1 = std::min(T, t0 + kQueryBlock), lo = first_key(st, t0, t1);
+        // scores q · k of the block's rows against keys [lo, t1), then each row's softmax
+        block_product(ph + lo, T, qh, QD, 1, kt.data() + lo, T, t0, t1, t1 - lo, HD, false);
+        for (std::int64_t t = t0; t < t1; ++t) {
+          float* p = ph + t * T;
+          for (std::int64_t u = st[t]; u <= t; ++u) p[u] *= scale;
+          softmax_row(p + st[t], t - st[t] + 1);
+          std::fill(p, p + st[t], 0.0f);
+          std::fill(p + t + 1, p + T, 0.0f);
         }
-        float sum = 0.0f;
-        for (std::int64_t u = st; u <= t; ++u) {
-          p[u] = std::exp(p[u] - max);
-          sum += p[u];
-        }
-        const float inv = 1.0f / sum;
-        float* o = out + (b * T + t) * QD + h * HD;
-        std::fill(o, o + HD, 0.0f);
-        for (std::int64_t u = st; u <= t; ++u) {
-          p[u] *= inv;
-          const float* vu = v + (b * T + u) * KD + kvh * HD;
-          for (std::int64_t d = 0; d < HD; ++d) o[d] += p[u] * vu[d];
-        }
+        // out = p · v over the same keys
+        block_product(oh, QD, ph + lo, T, 1, vb + lo * KD, KD, t0, t1, HD, t1 - lo, false);
       }
     }
   });
@@ -206,76 +241,65 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
   const float scale = 1.0f / std::sqrt(static_cast<float>(HD));
   pool.parallel_for(s.B * s.n_head_kv, [&](std::int64_t item) {
     const std::int64_t b = item / s.n_head_kv, kvh = item % s.n_head_kv;
-    for (std::int64_t t = 0; t < T; ++t) {
-      std::fill_n(dk + (b * T + t) * KD + kvh * HD, HD, 0.0f);
-      std::fill_n(dv + (b * T + t) * KD + kvh * HD, HD, 0.0f);
-    }
-    std::vector<float> dp(static_cast<std::size_t>(T));
+    thread_local std::vector<float> vt_buffer, ds_buffer;
+    std::vector<float>& vt = vt_buffer;
+    std::vector<float>& ds = ds_buffer;
+    vt.resize(static_cast<std::size_t>(HD * T));
+    ds.resize(static_cast<std::size_t>(T * T));
+    const float* kb = k + b * T * KD + kvh * HD;
+    const float* vb = v + b * T * KD + kvh * HD;
+    float* dkb = dk + b * T * KD + kvh * HD;
+    float* dvb = dv + b * T * KD + kvh * HD;
+    const std::int32_t* st = doc_start + b * T;
+    transpose_head(vt.data(), vb, T, HD, KD);
     for (std::int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
-      for (std::int64_t t = 0; t < T; ++t) {
-        const std::int64_t st = doc_start[b * T + t];
-        const float* p = probs + ((b * s.n_head + h) * T + t) * T;
-        const float* dot_t = dout + (b * T + t) * QD + h * HD;
-        const float* qt = q + (b * T + t) * QD + h * HD;
-        float* dqt = dq + (b * T + t) * QD + h * HD;
-        // dp_u = dout_t · v_u, dv_u += p_u dout_t
-        float pdp = 0.0f;
-        for (std::int64_t u = st; u <= t; ++u) {
-          const float* vu = v + (b * T + u) * KD + kvh * HD;
-          float* dvu = dv + (b * T + u) * KD + kvh * HD;
-          for (std::int64_t d = 0; d < HD; ++d) dvu[d] += p[u] * dot_t[d];
-          dp[u] = dot(dot_t, vu, HD);
-          pdp += p[u] * dp[u];
+      const float* ph = probs + (b * s.n_head + h) * T * T;
+      const float* qh = q + b * T * QD + h * HD;
+      const float* doh = dout + b * T * QD + h * HD;
+      float* dqh = dq + b * T * QD + h * HD;
+      for (std::int64_t t0 = 0; t0 < T; t0 += kQueryBlock) {
+        const std::int64_t t1 = std::min(T, t0 + kQueryBlock), lo = first_key(st, t0, t1);
+        // dp = dout · v^T, then the softmax's backward: ds_u = p_u (dp_u - sum p dp) * scale
+        block_product(ds.data() + lo, T, doh, QD, 1, vt.data() + lo, T, t0, t1, t1 - lo, HD, false);
+        for (std::int64_t t = t0; t < t1; ++t) {
+          const float* p = ph + t * T;
+          float* d = ds.data() + t * T;
+          float pdp = 0.0f;
+          for (std::int64_t u = st[t]; u <= t; ++u) pdp += p[u] * d[u];
+          for (std::int64_t u = st[t]; u <= t; ++u) d[u] = p[u] * (d[u] - pdp) * scale;
+          std::fill(d, d + st[t], 0.0f);
+          std::fill(d + t + 1, d + T, 0.0f);
         }
-        // softmax: ds_u = p_u (dp_u - sum p dp); scores = scale q·k
-        std::fill(dqt, dqt + HD, 0.0f);
-        for (std::int64_t u = st; u <= t; ++u) {
-          const float ds = p[u] * (dp[u] - pdp) * scale;
-          const float* ku = k + (b * T + u) * KD + kvh * HD;
-          float* dku = dk + (b * T + u) * KD + kvh * HD;
-          for (std::int64_t d = 0; d < HD; ++d) {
-            dqt[d] += ds * ku[d];
-            dku[d] += ds * qt[d];
-          }
-        }
+        // dq = ds · k (scores = q · k)
+        block_product(dqh, QD, ds.data() + lo, T, 1, kb + lo * KD, KD, t0, t1, HD, t1 - lo, false);
+      }
+      // dk += ds^T · q and dv += p^T · dout: key u gets contributions from queries t >= u only.
+      for (std::int64_t u0 = 0; u0 < T; u0 += kQueryBlock) {
+        const std::int64_t u1 = std::min(T, u0 + kQueryBlock);
+        const bool first = h == kvh * group;
+        block_product(dkb, KD, ds.data() + u0 * T, 1, T, qh + u0 * QD, QD, u0, u1, HD, T - u0, !first);
+        block_product(dvb, KD, ph + u0 * T, 1, T, doh + u0 * QD, QD, u0, u1, HD, T - u0, !first);
       }
     }
   });
 }
 
 void swiglu_forward(float* h, const float* gate, const float* up, std::int64_t n) {
-  for (std::int64_t i = 0; i < n; ++i) {
-    const float g = gate[i];
-    h[i] = g / (1.0f + std::exp(-g)) * up[i];
-  }
+  swiglu_forward_rows(h, gate, up, n);
 }
 
 void swiglu_backward(float* dgate, float* dup, const float* dh, const float* gate, const float* up, std::int64_t n) {
-  for (std::int64_t i = 0; i < n; ++i) {
-    const float g = gate[i];
-    const float sig = 1.0f / (1.0f + std::exp(-g));
-    const float silu = g * sig;
-    dup[i] = dh[i] * silu;
-    dgate[i] = dh[i] * up[i] * sig * (1.0f + g * (1.0f - sig));
-  }
+  swiglu_backward_rows(dgate, dup, dh, gate, up, n);
 }
 
 double cross_entropy_forward(float* logits, float* losses, const std::int32_t* targets, std::int64_t N,
                              std::int64_t V, ThreadPool& pool) {
   for_row_chunks(N, pool, [&](std::int64_t i) {
     float* l = logits + i * V;
-    float max = l[0];
-    for (std::int64_t j = 1; j < V; ++j) max = std::max(max, l[j]);
     const float target_logit = targets[i] >= 0 ? l[targets[i]] : 0.0f;
-    double sum = 0.0;
-    for (std::int64_t j = 0; j < V; ++j) {
-      l[j] = std::exp(l[j] - max);
-      sum += l[j];
-    }
-    const float inv = static_cast<float>(1.0 / sum);
-    for (std::int64_t j = 0; j < V; ++j) l[j] *= inv;
-    // -log p(target) = log(sum of exp(logit - max)) - (logit_target - max)
-    losses[i] = targets[i] >= 0 ? static_cast<float>(std::log(sum) - (target_logit - max)) : 0.0f;
+    const float log_sum_exp = softmax_row(l, V);
+    // -log p(target) = log(sum of exp(logit)) - logit_target
+    losses[i] = targets[i] >= 0 ? log_sum_exp - target_logit : 0.0f;
   });
   double total = 0.0;
   for (std::int64_t i = 0; i < N; ++i) total += losses[i];

@@ -28,12 +28,18 @@ void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* wei
 void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                       const float* rstd, std::int64_t N, std::int64_t C);
 
-// inp (N, C), weight (OC, C) -> out (N, OC) = inp · weight^T. scratch holds C * OC floats.
+// What the matrix products multiply: float32 values, or the values rounded to bfloat16 with
+// float sums (mixed precision: weights, gradients and every other operation stay float32).
+enum class MatmulPrecision { fp32, bf16 };
+
+// inp (N, C), weight (OC, C) -> out (N, OC) = inp · weight^T. scratch holds C * OC floats
+// (fp32 only: the transposed weight).
 void matmul_forward(float* out, const float* inp, const float* weight, std::int64_t N, std::int64_t C, std::int64_t OC,
-                    float* scratch, ThreadPool& pool);
+                    float* scratch, MatmulPrecision precision, ThreadPool& pool);
 // dinp (N, C) = or += dout · weight (accumulate_dinp), dweight (OC, C) += dout^T · inp
 void matmul_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
-                     std::int64_t N, std::int64_t C, std::int64_t OC, bool accumulate_dinp, ThreadPool& pool);
+                     std::int64_t N, std::int64_t C, std::int64_t OC, bool accumulate_dinp, MatmulPrecision precision,
+                     ThreadPool& pool);
 
 // cos / sin of position * theta^(-2i / HD) for i < HD / 2, as Hugging Face's Llama computes them.
 struct RopeTable {

@@ -19,7 +19,8 @@ struct LossSum {
 class TrainableLlama {
  public:
   // Buffers for micro-batches of `batch` sequences of `seq_len` tokens.
-  TrainableLlama(const runtime::ModelConfig& config, std::int64_t batch, std::int64_t seq_len);
+  TrainableLlama(const runtime::ModelConfig& config, std::int64_t batch, std::int64_t seq_len,
+                 MatmulPrecision precision = MatmulPrecision::fp32);
 
   const runtime::ModelConfig& config() const { return config_; }
   Parameters& params() { return params_; }
@@ -50,6 +51,7 @@ class TrainableLlama {
 
   runtime::ModelConfig config_;
   std::int64_t B_, T_, N_;
+  MatmulPrecision precision_;
   Parameters params_, grads_;
   RopeTable rope_;
   std::vector<LayerActivations> acts_;

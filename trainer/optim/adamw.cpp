@@ -3,15 +3,36 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "runtime/cpu/thread_pool.hpp"
 
 namespace sextant::trainer {
+namespace {
+
+// Elements per parallel item of the update and of the norm.
+constexpr std::int64_t kChunk = 65536;
+
+// fn(chunk) for every chunk of [0, count), on the pool when there is one.
+template <typename Fn>
+void for_chunks(std::int64_t count, runtime::ThreadPool* pool, Fn&& fn) {
+  const std::int64_t chunks = (count + kChunk - 1) / kChunk;
+  if (pool) {
+    pool->parallel_for(chunks, fn);
+  } else {
+    for (std::int64_t c = 0; c < chunks; ++c) fn(c);
+  }
+}
+
+}  // namespace
 
 AdamW::AdamW(const Parameters& params, const AdamWSettings& settings, std::int64_t begin, std::int64_t end)
     : settings_(settings), begin_(begin), end_(end < 0 ? params.size() : end),
       m_(static_cast<std::size_t>(end_ - begin_), 0.0f),
       v_(static_cast<std::size_t>(end_ - begin_), 0.0f) {}
 
-void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale) {
+void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale,
+                   runtime::ThreadPool* pool) {
   const AdamWSettings& s = settings_;
   const float bias1 = 1.0f - static_cast<float>(std::pow(static_cast<double>(s.beta1), static_cast<double>(step)));
   const float bias2 = 1.0f - static_cast<float>(std::pow(static_cast<double>(s.beta2), static_cast<double>(step)));
@@ -26,21 +47,34 @@ void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::i
     float* m = m_.data() + (lo - begin_);
     float* v = v_.data() + (lo - begin_);
     const float decay = t.decay ? 1.0f - lr * s.weight_decay : 1.0f;
-    for (std::int64_t i = 0; i < hi - lo; ++i) {
-      const float gi = g[i] * grad_scale;
-      p[i] *= decay;
-      m[i] += (gi - m[i]) * (1.0f - s.beta1);
-      v[i] = v[i] * s.beta2 + (1.0f - s.beta2) * (gi * gi);
-      const float denom = std::sqrt(v[i]) / bias2_sqrt + s.eps;
-      p[i] -= step_size * (m[i] / denom);
-    }
+    for_chunks(hi - lo, pool, [&](std::int64_t c) {
+      const std::int64_t i1 = std::min(hi - lo, (c + 1) * kChunk);
+      for (std::int64_t i = c * kChunk; i < i1; ++i) {
+        const float gi = g[i] * grad_scale;
+        p[i] *= decay;
+        m[i] += (gi - m[i]) * (1.0f - s.beta1);
+        v[i] = v[i] * s.beta2 + (1.0f - s.beta2) * (gi * gi);
+        const float denom = std::sqrt(v[i]) / bias2_sqrt + s.eps;
+        p[i] -= step_size * (m[i] / denom);
+      }
+    });
   }
 }
 
-double global_grad_norm(const Parameters& grads) {
-  double sum = 0.0;
+double global_grad_norm(const Parameters& grads, runtime::ThreadPool* pool) {
   const float* g = grads.data();
-  for (std::int64_t i = 0; i < grads.size(); ++i) sum += static_cast<double>(g[i]) * g[i];
+  const std::int64_t n = grads.size();
+  std::vector<double> chunk_sums(static_cast<std::size_t>((n + kChunk - 1) / kChunk), 0.0);
+  for_chunks(n, pool, [&](std::int64_t c) {
+    double lane[8] = {};
+    const std::int64_t i1 = std::min(n, (c + 1) * kChunk);
+    for (std::int64_t i = c * kChunk; i < i1; ++i) lane[i % 8] += static_cast<double>(g[i]) * g[i];
+    double sum = 0.0;
+    for (double l : lane) sum += l;
+    chunk_sums[static_cast<std::size_t>(c)] = sum;
+  });
+  double sum = 0.0;
+  for (double s : chunk_sums) sum += s;
   return std::sqrt(sum);
 }
 

@@ -6,6 +6,10 @@
 
 #include "trainer/model/parameters.hpp"
 
+namespace sextant::runtime {
+class ThreadPool;
+}
+
 namespace sextant::trainer {
 
 struct AdamWSettings {
@@ -25,7 +29,9 @@ class AdamW {
   // is multiplied by grad_scale first (clipping). The order of operations is PyTorch's
   // single-tensor AdamW: p *= 1 - lr*wd; m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g*g;
   // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
-  void update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale);
+  // Elements are independent, so a pool (when given) changes nothing but the speed.
+  void update(Parameters& params, const Parameters& grads, float lr, std::int64_t step, float grad_scale,
+              runtime::ThreadPool* pool = nullptr);
 
   // The moments of the shard, m()[i] belonging to parameter begin() + i.
   std::vector<float>& m() { return m_; }
@@ -39,8 +45,10 @@ class AdamW {
   std::vector<float> m_, v_;
 };
 
-// The L2 norm of all gradients together (accumulated in double, in a fixed order).
-double global_grad_norm(const Parameters& grads);
+// The L2 norm of all gradients together, accumulated in double in a fixed order whatever the
+// pool: squares summed in 8 lanes within chunks of 64K elements, lanes added in order, then the
+// chunks' sums in order.
+double global_grad_norm(const Parameters& grads, runtime::ThreadPool* pool = nullptr);
 
 // PyTorch's clip_grad_norm_ factor: min(1, max_norm / (norm + 1e-6)).
 float clip_scale(double norm, double max_norm);

@@ -43,12 +43,15 @@ double fraction(const ConfigObject& o, const std::string& key, double fallback) 
 PretrainConfig read_pretrain_config(const std::string& path) {
   const nlohmann::json root = read_json_config(path);
   const ConfigObject c(root, path);
-  c.reject_unknown({"name", "description", "seed", "tokenizer", "model", "batch", "optimizer", "sources", "stages",
-                    "checkpoint_every", "keep_checkpoints", "eval"});
+  c.reject_unknown({"name", "description", "seed", "tokenizer", "model", "precision", "batch", "optimizer", "sources",
+                    "stages", "checkpoint_every", "keep_checkpoints", "eval"});
   PretrainConfig p;
   p.path = path;
   p.name = c.text("name");
   p.seed = static_cast<std::uint64_t>(c.integer_or("seed", 1));
+  const std::string precision = c.text_or("precision", "fp32");
+  if (precision != "fp32" && precision != "bf16") fail("{}: \"fp32\" or \"bf16\", not \"{}\"", c.where("precision"), precision);
+  p.precision = precision == "bf16" ? MatmulPrecision::bf16 : MatmulPrecision::fp32;
   if (c.has("tokenizer") && c.raw("tokenizer").is_string()) {
     p.tokenizer = c.text("tokenizer");
     if (fs::path(p.tokenizer).is_relative())

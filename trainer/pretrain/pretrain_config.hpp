@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "trainer/model/llama_layers.hpp"
 #include "trainer/optim/adamw.hpp"
 
 namespace sextant::trainer {
@@ -53,6 +54,9 @@ struct PretrainConfig {
   std::int64_t tokenizer_vocab = 4096;
   std::vector<std::string> special_tokens{"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
   ModelShape model;
+  // Of the matrix products: "bf16" rounds their operands to bfloat16 (float sums, float
+  // weights, gradients and optimizer); "fp32" (the default) keeps them float.
+  MatmulPrecision precision = MatmulPrecision::fp32;
   std::int64_t seq_len = 256, micro_batch = 8, accumulation = 1;
   AdamWSettings adamw;
   double clip = 1.0;

@@ -212,7 +212,7 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
   Communicator& comm = *s.comm;
   const int ranks = comm.size(), rank = comm.rank();
   runtime::ThreadPool pool(s.options.threads > 0 ? s.options.threads : runtime::default_thread_count());
-  TrainableLlama model(s.model_config, cfg.micro_batch, cfg.seq_len);
+  TrainableLlama model(s.model_config, cfg.micro_batch, cfg.seq_len, cfg.precision);
   // This rank's shard of the parameters for the optimizer (ZeRO-1): contiguous, about even.
   const std::int64_t n_params = model.params().size();
   std::vector<std::int64_t> shards(static_cast<std::size_t>(ranks) + 1);
@@ -356,7 +356,7 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
     float* g = model.grads().data();
     for (std::int64_t i = 0; i < model.grads().size(); ++i) g[i] *= inv;
     const double mean_loss = loss.sum / static_cast<double>(std::max<std::int64_t>(1, loss.targets));
-    const double norm = global_grad_norm(model.grads());
+    const double norm = global_grad_norm(model.grads(), &pool);
     ++state.step;
     ++steps_this_run;
 
@@ -385,7 +385,7 @@ std::string Pretrainer::run(const std::function<void(const CheckpointEvent&)>& o
         std::cerr << fmt::format("warning: step {}: loss {:.4f} is over {} x its running mean {:.4f}; back to {} and past this data\n",
                                  state.step, mean_loss, cfg.spike_factor, state.loss_mean, last_checkpoint);
     } else {
-      adamw.update(model.params(), model.grads(), static_cast<float>(lr), ++state.updates, clip_scale(norm, cfg.clip));
+      adamw.update(model.params(), model.grads(), static_cast<float>(lr), ++state.updates, clip_scale(norm, cfg.clip), &pool);
       // Each rank updated its shard; every rank needs all of them for the next forward pass.
       comm.allgather(model.params().data(), shards.data());
       // A running mean over about the last 50 steps.
