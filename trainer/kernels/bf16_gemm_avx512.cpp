@@ -22,25 +22,33 @@ __m512i pairs_of(__m512 even, __m512 odd) {
   return _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(odd, even));
 }
 
-// Depth contiguous: 32 consecutive values of one row make 16 pairs.
+// Depth contiguous: 32 consecutive values of one row make 16 pairs. When the pairs of a row
+// are not adjacent in the output (a weight read transposed), 16 rows are done together and
+// written as a 16 x 16 block, so that each store is 16 adjacent rows of one pair.
 void pack_depth_contiguous(const PairPacking& p, std::int64_t r0, std::int64_t r1) {
   const std::int64_t pairs = (p.depth + 1) / 2;
-  alignas(64) std::uint32_t tmp[16];
-  for (std::int64_t r = r0; r < r1; ++r) {
-    const float* x = p.x + r * p.row_stride;
-    std::uint32_t* out = p.out + r * p.out_row_stride;
+  alignas(64) std::uint32_t block[16][16];
+  const std::int64_t step = p.out_pair_stride == 1 ? 1 : 16;
+  for (std::int64_t r = r0; r < r1; r += step) {
+    const std::int64_t rows = std::min(step, r1 - r);
     for (std::int64_t q = 0; q < pairs; q += 16) {
-      const std::int64_t d = 2 * q;
-      const __m512 lo = _mm512_maskz_loadu_ps(first_lanes(p.depth - d), x + d);
-      const __m512 hi = _mm512_maskz_loadu_ps(first_lanes(std::max<std::int64_t>(p.depth - d - 16, 0)), x + d + 16);
-      // Words in order: value d + w in word w, so dword l holds the pair (d + 2l, d + 2l + 1).
-      const __m512i packed = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
-      const std::int64_t count = std::min<std::int64_t>(16, pairs - q);
-      if (p.out_pair_stride == 1) {
-        _mm512_mask_storeu_epi32(out + q, first_lanes(count), packed);
-      } else {
-        _mm512_store_si512(tmp, packed);
-        for (std::int64_t l = 0; l < count; ++l) out[(q + l) * p.out_pair_stride] = tmp[l];
+      const std::int64_t d = 2 * q, count = std::min<std::int64_t>(16, pairs - q);
+      for (std::int64_t i = 0; i < rows; ++i) {
+        const float* x = p.x + (r + i) * p.row_stride;
+        const __m512 lo = _mm512_maskz_loadu_ps(first_lanes(p.depth - d), x + d);
+        const __m512 hi = _mm512_maskz_loadu_ps(first_lanes(std::max<std::int64_t>(p.depth - d - 16, 0)), x + d + 16);
+        // Words in order: value d + w in word w, so dword l holds the pair (d + 2l, d + 2l + 1).
+        const __m512i packed = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+        if (p.out_pair_stride == 1) {
+          _mm512_mask_storeu_epi32(p.out + (r + i) * p.out_row_stride + q, first_lanes(count), packed);
+        } else {
+          _mm512_store_si512(block[i], packed);
+        }
+      }
+      if (p.out_pair_stride == 1) continue;
+      for (std::int64_t l = 0; l < count; ++l) {
+        std::uint32_t* out = p.out + r * p.out_row_stride + (q + l) * p.out_pair_stride;
+        for (std::int64_t i = 0; i < rows; ++i) out[i * p.out_row_stride] = block[i][l];
       }
     }
   }

@@ -42,8 +42,8 @@ void embedding_backward(float* dwte, const float* dout, const std::int32_t* toke
 }
 
 void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* weight, std::int64_t N, std::int64_t C,
-                     float eps) {
-  for (std::int64_t i = 0; i < N; ++i) {
+                     float eps, ThreadPool& pool) {
+  for_row_chunks(N, pool, [&](std::int64_t i) {
     const float* x = inp + i * C;
     float ss = 0.0f;
     for (std::int64_t c = 0; c < C; ++c) ss += x[c] * x[c];
@@ -51,26 +51,37 @@ void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* wei
     float* o = out + i * C;
     for (std::int64_t c = 0; c < C; ++c) o[c] = weight[c] * (x[c] * r);
     rstd[i] = r;
-  }
+  });
 }
 
 void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
-                      const float* rstd, std::int64_t N, std::int64_t C) {
+                      const float* rstd, std::int64_t N, std::int64_t C, ThreadPool& pool) {
   // y = w * x * r, r = (mean(x^2) + eps)^(-1/2):
   // dx = r * (w * dy) - x * r^3 / C * sum(w * dy * x),  dw = sum over rows of dy * x * r.
-  for (std::int64_t i = 0; i < N; ++i) {
-    const float* x = inp + i * C;
-    const float* dy = dout + i * C;
-    const float r = rstd[i];
-    float dot = 0.0f;
-    for (std::int64_t c = 0; c < C; ++c) dot += weight[c] * dy[c] * x[c];
-    const float k = dot * r * r * r / static_cast<float>(C);
-    float* dx = dinp + i * C;
-    for (std::int64_t c = 0; c < C; ++c) {
-      dx[c] += r * weight[c] * dy[c] - k * x[c];
-      dweight[c] += dy[c] * x[c] * r;
+  // dw is summed per block of rows, then the blocks in order: the same sums on any pool.
+  constexpr std::int64_t kBlock = 64;
+  const std::int64_t blocks = (N + kBlock - 1) / kBlock;
+  thread_local std::vector<float> partial_buffer;
+  std::vector<float>& partial = partial_buffer;
+  partial.assign(static_cast<std::size_t>(blocks * C), 0.0f);
+  pool.parallel_for(blocks, [&](std::int64_t blk) {
+    float* dw = partial.data() + blk * C;
+    for (std::int64_t i = blk * kBlock; i < std::min(N, (blk + 1) * kBlock); ++i) {
+      const float* x = inp + i * C;
+      const float* dy = dout + i * C;
+      const float r = rstd[i];
+      float dot = 0.0f;
+      for (std::int64_t c = 0; c < C; ++c) dot += weight[c] * dy[c] * x[c];
+      const float k = dot * r * r * r / static_cast<float>(C);
+      float* dx = dinp + i * C;
+      for (std::int64_t c = 0; c < C; ++c) {
+        dx[c] += r * weight[c] * dy[c] - k * x[c];
+        dw[c] += dy[c] * x[c] * r;
+      }
     }
-  }
+  });
+  for (std::int64_t blk = 0; blk < blocks; ++blk)
+    for (std::int64_t c = 0; c < C; ++c) dweight[c] += partial[blk * C + c];
 }
 
 void matmul_forward(float* out, const float* inp, const float* weight, std::int64_t N, std::int64_t C, std::int64_t OC,
@@ -284,12 +295,24 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
   });
 }
 
-void swiglu_forward(float* h, const float* gate, const float* up, std::int64_t n) {
-  swiglu_forward_rows(h, gate, up, n);
+namespace {
+// Elements per parallel item of the element-wise steps.
+constexpr std::int64_t kElementChunk = 16384;
+}  // namespace
+
+void swiglu_forward(float* h, const float* gate, const float* up, std::int64_t n, ThreadPool& pool) {
+  pool.parallel_for((n + kElementChunk - 1) / kElementChunk, [&](std::int64_t c) {
+    const std::int64_t i = c * kElementChunk;
+    swiglu_forward_rows(h + i, gate + i, up + i, std::min(kElementChunk, n - i));
+  });
 }
 
-void swiglu_backward(float* dgate, float* dup, const float* dh, const float* gate, const float* up, std::int64_t n) {
-  swiglu_backward_rows(dgate, dup, dh, gate, up, n);
+void swiglu_backward(float* dgate, float* dup, const float* dh, const float* gate, const float* up, std::int64_t n,
+                     ThreadPool& pool) {
+  pool.parallel_for((n + kElementChunk - 1) / kElementChunk, [&](std::int64_t c) {
+    const std::int64_t i = c * kElementChunk;
+    swiglu_backward_rows(dgate + i, dup + i, dh + i, gate + i, up + i, std::min(kElementChunk, n - i));
+  });
 }
 
 double cross_entropy_forward(float* logits, float* losses, const std::int32_t* targets, std::int64_t N,

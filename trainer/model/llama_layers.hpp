@@ -23,10 +23,10 @@ void embedding_backward(float* dwte, const float* dout, const std::int32_t* toke
 
 // inp (N, C), weight (C) -> out (N, C) = weight * inp / sqrt(mean(inp^2) + eps); rstd (N) kept
 void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* weight, std::int64_t N, std::int64_t C,
-                     float eps);
-// dinp (N, C) += ..., dweight (C) += ...
+                     float eps, ThreadPool& pool);
+// dinp (N, C) += ..., dweight (C) += ... (summed over blocks of 64 rows, then the blocks in order)
 void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
-                      const float* rstd, std::int64_t N, std::int64_t C);
+                      const float* rstd, std::int64_t N, std::int64_t C, ThreadPool& pool);
 
 // What the matrix products multiply: float32 values, or the values rounded to bfloat16 with
 // float sums (mixed precision: weights, gradients and every other operation stay float32).
@@ -68,9 +68,10 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
                         ThreadPool& pool);
 
 // gate, up (n) -> h (n) = silu(gate) * up
-void swiglu_forward(float* h, const float* gate, const float* up, std::int64_t n);
+void swiglu_forward(float* h, const float* gate, const float* up, std::int64_t n, ThreadPool& pool);
 // dgate, dup overwritten
-void swiglu_backward(float* dgate, float* dup, const float* dh, const float* gate, const float* up, std::int64_t n);
+void swiglu_backward(float* dgate, float* dup, const float* dh, const float* gate, const float* up, std::int64_t n,
+                     ThreadPool& pool);
 
 // logits (N, V) are replaced by their softmax; losses (N) = -log p(target), 0 where target < 0.
 // Returns the sum of the losses of the positions that have a target.

@@ -59,7 +59,7 @@ const float* TrainableLlama::logits(const TokenBatch& batch, ThreadPool& pool) {
     LayerActivations& a = acts_[l];
     const LayerParameters& p = params_.layers[l];
     float* out = l + 1 < acts_.size() ? acts_[l + 1].x.data() : x_final_.data();
-    rmsnorm_forward(a.xn1.data(), a.rstd1.data(), a.x.data(), p.attn_norm, N, C, c.rms_eps);
+    rmsnorm_forward(a.xn1.data(), a.rstd1.data(), a.x.data(), p.attn_norm, N, C, c.rms_eps, pool);
     matmul_forward(a.q.data(), a.xn1.data(), p.wq, N, C, Q, scratch_.data(), precision_, pool);
     matmul_forward(a.k.data(), a.xn1.data(), p.wk, N, C, KV, scratch_.data(), precision_, pool);
     matmul_forward(a.v.data(), a.xn1.data(), p.wv, N, C, KV, scratch_.data(), precision_, pool);
@@ -69,14 +69,14 @@ const float* TrainableLlama::logits(const TokenBatch& batch, ThreadPool& pool) {
                       pool);
     matmul_forward(a.x2.data(), a.att.data(), p.wo, N, Q, C, scratch_.data(), precision_, pool);
     for (std::int64_t i = 0; i < N * C; ++i) a.x2[i] += a.x[i];
-    rmsnorm_forward(a.xn2.data(), a.rstd2.data(), a.x2.data(), p.ffn_norm, N, C, c.rms_eps);
+    rmsnorm_forward(a.xn2.data(), a.rstd2.data(), a.x2.data(), p.ffn_norm, N, C, c.rms_eps, pool);
     matmul_forward(a.gate.data(), a.xn2.data(), p.w_gate, N, C, F, scratch_.data(), precision_, pool);
     matmul_forward(a.up.data(), a.xn2.data(), p.w_up, N, C, F, scratch_.data(), precision_, pool);
-    swiglu_forward(a.h.data(), a.gate.data(), a.up.data(), N * F);
+    swiglu_forward(a.h.data(), a.gate.data(), a.up.data(), N * F, pool);
     matmul_forward(out, a.h.data(), p.w_down, N, F, C, scratch_.data(), precision_, pool);
     for (std::int64_t i = 0; i < N * C; ++i) out[i] += a.x2[i];
   }
-  rmsnorm_forward(xnf_.data(), rstdf_.data(), x_final_.data(), params_.final_norm, N, C, c.rms_eps);
+  rmsnorm_forward(xnf_.data(), rstdf_.data(), x_final_.data(), params_.final_norm, N, C, c.rms_eps, pool);
   matmul_forward(logits_.data(), xnf_.data(), params_.embedding, N, C, c.n_vocab, scratch_.data(), precision_, pool);
   return logits_.data();
 }
@@ -100,7 +100,7 @@ void TrainableLlama::backward(float loss_scale, ThreadPool& pool) {
   cross_entropy_backward(logits_.data(), batch.targets.data(), loss_scale, N, c.n_vocab, pool);
   matmul_backward(dxn_.data(), grads_.embedding, logits_.data(), xnf_.data(), params_.embedding, N, C, c.n_vocab, false, precision_, pool);
   std::fill(dx_.begin(), dx_.end(), 0.0f);
-  rmsnorm_backward(dx_.data(), grads_.final_norm, dxn_.data(), x_final_.data(), params_.final_norm, rstdf_.data(), N, C);
+  rmsnorm_backward(dx_.data(), grads_.final_norm, dxn_.data(), x_final_.data(), params_.final_norm, rstdf_.data(), N, C, pool);
 
   // dx_ holds d loss / d (the residual stream leaving layer l) and becomes that of its input.
   for (std::size_t l = acts_.size(); l-- > 0;) {
@@ -109,10 +109,10 @@ void TrainableLlama::backward(float loss_scale, ThreadPool& pool) {
     LayerParameters& g = grads_.layers[l];
     // out = x2 + h · w_down^T: the residual passes dx_ to x2 unchanged.
     matmul_backward(dh_.data(), g.w_down, dx_.data(), a.h.data(), p.w_down, N, F, C, false, precision_, pool);
-    swiglu_backward(dgate_.data(), dup_.data(), dh_.data(), a.gate.data(), a.up.data(), N * F);
+    swiglu_backward(dgate_.data(), dup_.data(), dh_.data(), a.gate.data(), a.up.data(), N * F, pool);
     matmul_backward(dxn_.data(), g.w_gate, dgate_.data(), a.xn2.data(), p.w_gate, N, C, F, false, precision_, pool);
     matmul_backward(dxn_.data(), g.w_up, dup_.data(), a.xn2.data(), p.w_up, N, C, F, true, precision_, pool);
-    rmsnorm_backward(dx_.data(), g.ffn_norm, dxn_.data(), a.x2.data(), p.ffn_norm, a.rstd2.data(), N, C);
+    rmsnorm_backward(dx_.data(), g.ffn_norm, dxn_.data(), a.x2.data(), p.ffn_norm, a.rstd2.data(), N, C, pool);
     // x2 = x + att · wo^T
     matmul_backward(datt_.data(), g.wo, dx_.data(), a.att.data(), p.wo, N, Q, C, false, precision_, pool);
     attention_backward(dq_.data(), dk_.data(), dv_.data(), datt_.data(), a.probs.data(), a.q.data(), a.k.data(),
@@ -122,7 +122,7 @@ void TrainableLlama::backward(float loss_scale, ThreadPool& pool) {
     matmul_backward(dxn_.data(), g.wq, dq_.data(), a.xn1.data(), p.wq, N, C, Q, false, precision_, pool);
     matmul_backward(dxn_.data(), g.wk, dk_.data(), a.xn1.data(), p.wk, N, C, KV, true, precision_, pool);
     matmul_backward(dxn_.data(), g.wv, dv_.data(), a.xn1.data(), p.wv, N, C, KV, true, precision_, pool);
-    rmsnorm_backward(dx_.data(), g.attn_norm, dxn_.data(), a.x.data(), p.attn_norm, a.rstd1.data(), N, C);
+    rmsnorm_backward(dx_.data(), g.attn_norm, dxn_.data(), a.x.data(), p.attn_norm, a.rstd1.data(), N, C, pool);
   }
   embedding_backward(grads_.embedding, dx_.data(), batch.tokens.data(), N, C);
   batch_ = nullptr;
