@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/cpu/thread_pool.hpp"
+#include "trainer/optim/adamw_step.hpp"
 
 namespace sextant::trainer {
 namespace {
@@ -46,17 +47,15 @@ void AdamW::update(Parameters& params, const Parameters& grads, float lr, std::i
     const float* g = grads.data() + lo;
     float* m = m_.data() + (lo - begin_);
     float* v = v_.data() + (lo - begin_);
-    const float decay = t.decay ? 1.0f - lr * s.weight_decay : 1.0f;
+    AdamWStepConstants k;
+    k.grad_scale = grad_scale;
+    k.decay = t.decay ? 1.0f - lr * s.weight_decay : 1.0f;
+    k.beta1 = s.beta1, k.beta2 = s.beta2, k.eps = s.eps;
+    k.bias2_sqrt = bias2_sqrt;
+    k.step_size = step_size;
     for_chunks(hi - lo, pool, [&](std::int64_t c) {
-      const std::int64_t i1 = std::min(hi - lo, (c + 1) * kChunk);
-      for (std::int64_t i = c * kChunk; i < i1; ++i) {
-        const float gi = g[i] * grad_scale;
-        p[i] *= decay;
-        m[i] += (gi - m[i]) * (1.0f - s.beta1);
-        v[i] = v[i] * s.beta2 + (1.0f - s.beta2) * (gi * gi);
-        const float denom = std::sqrt(v[i]) / bias2_sqrt + s.eps;
-        p[i] -= step_size * (m[i] / denom);
-      }
+      const std::int64_t i0 = c * kChunk;
+      adamw_step(p + i0, g + i0, m + i0, v + i0, std::min(hi - lo, i0 + kChunk) - i0, k);
     });
   }
 }
