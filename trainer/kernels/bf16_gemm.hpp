@@ -21,9 +21,10 @@ float bf16_to_float(std::uint16_t h);
 // is exact. Per output, k is taken in pairs (p, p + 1), p = 0, 2, 4, ..., and within a pair
 // c = fma(a[p + 1], b[p + 1], c), then c = fma(a[p], b[p], c): the order in which AVX512-BF16's
 // vdpbf16ps adds its two products (an odd k ends with a zero partner). Every kernel and thread
-// count gives the same bits, except that the instruction flushes results below 1.2e-38 to
-// zero and the emulation does not. B is read as b[p * ldb + j * b_col_stride], so a weight
-// can be used transposed without a copy.
+// count gives the same bits, except that the instruction treats denormal inputs (C's own
+// values too, when accumulating) as zero and flushes denormal results to zero, and the
+// emulation does neither: a difference only below 1.2e-38. B is read as
+// b[p * ldb + j * b_col_stride], so a weight can be used transposed without a copy.
 void gemm_bf16(const GemmOperands& g, runtime::ThreadPool& pool);
 
 // The reference: one output at a time, as the definition above says.

@@ -17,14 +17,15 @@ __mmask16 first_lanes(std::int64_t count) {
 // bf16 pairs of 16 rows at one depth pair: lane l = bf16(even[l]) | bf16(odd[l]) << 16.
 __m512i pairs_of(__m512 even, __m512 odd) {
   // cvtne2ps gives bf16(even) in words 0..15 and bf16(odd) in words 16..31; interleave them.
-  static const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23,
+  const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23,
                                                      7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   return _mm512_permutexvar_epi16(interleave, (__m512i)_mm512_cvtne2ps_pbh(odd, even));
 }
 
 // Depth contiguous: 32 consecutive values of one row make 16 pairs. When the pairs of a row
-// are not adjacent in the output (a weight read transposed), 16 rows are done together and
-// written as a 16 x 16 block, so that each store is 16 adjacent rows of one pair.
+// are not adjacent in the output (a weight read transposed), 16 rows are converted together
+// and written pair by pair, 16 rows of one pair after another: the writes go to a few places
+// at a time instead of one pair to each of 16 pages.
 void pack_depth_contiguous(const PairPacking& p, std::int64_t r0, std::int64_t r1) {
   const std::int64_t pairs = (p.depth + 1) / 2;
   alignas(64) std::uint32_t block[16][16];

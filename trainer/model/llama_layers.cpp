@@ -179,7 +179,9 @@ namespace {
 // row, so about half of the T x T products are never computed.
 constexpr std::int64_t kQueryBlock = 32;
 
-// The first key a block of query rows [t0, t1) can see, rounded down to a whole tile.
+// The first key a block of query rows [t0, t1) can see, rounded down to a multiple of the
+// block size so that the score products start on a whole GEMM tile (correctness needs only a
+// start at or before the block's first document start: the rows are masked afterwards).
 std::int64_t first_key(const std::int32_t* doc_start, std::int64_t t0, std::int64_t t1) {
   std::int64_t lo = t1;
   for (std::int64_t t = t0; t < t1; ++t) lo = std::min<std::int64_t>(lo, doc_start[t]);
@@ -192,7 +194,8 @@ void transpose_head(float* xt, const float* x, std::int64_t T, std::int64_t HD, 
     for (std::int64_t d = 0; d < HD; ++d) xt[d * T + u] = x[u * stride + d];
 }
 
-// C rows [i0, i1) = (or +=) A (rows, k) · B (k, n), on this thread.
+// C rows [i0, i1) = (or +=) A · B (k, n), on this thread. Rows are absolute: row i of A is
+// a[i * a_row_stride] and of C c[i * ldc] (m is only an upper bound).
 void block_product(float* c, std::int64_t ldc, const float* a, std::int64_t a_row_stride, std::int64_t a_col_stride,
                    const float* b, std::int64_t ldb, std::int64_t i0, std::int64_t i1, std::int64_t n, std::int64_t k,
                    bool accumulate) {

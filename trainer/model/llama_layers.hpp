@@ -28,8 +28,9 @@ void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* wei
 void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                       const float* rstd, std::int64_t N, std::int64_t C, ThreadPool& pool);
 
-// What the matrix products multiply: float32 values, or the values rounded to bfloat16 with
-// float sums (mixed precision: weights, gradients and every other operation stay float32).
+// What the linear layers' products (projections, feed-forward, LM head) multiply: float32
+// values, or the values rounded to bfloat16 with float sums (mixed precision: weights,
+// gradients, attention's own products and every other operation stay float32).
 enum class MatmulPrecision { fp32, bf16 };
 
 // inp (N, C), weight (OC, C) -> out (N, OC) = inp · weight^T. scratch holds C * OC floats

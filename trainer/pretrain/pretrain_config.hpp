@@ -54,8 +54,8 @@ struct PretrainConfig {
   std::int64_t tokenizer_vocab = 4096;
   std::vector<std::string> special_tokens{"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
   ModelShape model;
-  // Of the matrix products: "bf16" rounds their operands to bfloat16 (float sums, float
-  // weights, gradients and optimizer); "fp32" (the default) keeps them float.
+  // Of the linear layers' products: "bf16" rounds their operands to bfloat16 (float sums;
+  // weights, gradients, attention and optimizer stay float); "fp32" (the default) keeps them float.
   MatmulPrecision precision = MatmulPrecision::fp32;
   std::int64_t seq_len = 256, micro_batch = 8, accumulation = 1;
   AdamWSettings adamw;
