@@ -62,7 +62,8 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
   o.reject_unknown({"inferencer", "preamble",    "prompt",    "answer",    "separator",  "choices",
                     "choice",     "target",      "shots",     "retriever", "group_by",   "seed",
                     "max_tokens", "stop",        "extractor", "reference", "references", "program",
-                    "samples",    "temperature", "top_p",     "metric",    "rotate",     "chat_stop"});
+                    "samples",    "temperature", "top_p",     "metric",    "rotate",     "chat_stop",
+                    "plain_text"});
   ModeConfig m;
   m.name = name;
   m.inferencer = parse_inferencer(o.text("inferencer"), o.where("inferencer"));
@@ -76,6 +77,7 @@ ModeConfig parse_mode(const std::string& name, const ConfigObject& o, bool has_e
   if (m.retriever != "fixed" && m.retriever != "random" && m.retriever != "bm25")
     fail("{}: unknown retriever \"{}\" (known: fixed, random, bm25)", o.where("retriever"), m.retriever);
   m.group_by = o.text_or("group_by", "");
+  m.plain_text = o.flag_or("plain_text", false);
   m.seed = static_cast<std::uint64_t>(o.integer_or("seed", static_cast<long long>(m.seed)));
   if (m.shots > 0 && !has_examples) fail("{}: few-shot needs the dataset's \"examples\" source", o.where("shots"));
   if (m.shots > 0 && m.answer.empty()) fail("{}: few-shot needs \"answer\" (an exemplar's answer template)", o.where());

@@ -60,6 +60,9 @@ struct ModeConfig {
   // Under a chat template (the reply ends with the model's end-of-turn token): these stops
   // instead, e.g. none for code, whose reply holds "\ndef " inside a fenced block.
   std::optional<std::vector<std::string>> chat_stop;
+  // The prompt is text to be continued (LAMBADA's passage before its last word): never
+  // wrapped in the model's chat template, whatever the run's chat setting.
+  bool plain_text = false;
   std::string extractor;  // answer post-processor (datasets/answer_extraction.hpp); empty: the whole output, trimmed
   std::string reference;  // a template giving the one reference ...
   std::string references_field;  // ... or a field holding several (any counts)

@@ -24,7 +24,10 @@ bool reads_field(const std::string& tmpl, const std::string& name) {
 SampleBuilder::SampleBuilder(const DatasetConfig& dataset, const ModeConfig& mode,
                              std::vector<datasets::Record> examples, std::optional<runtime::ChatTemplate> chat,
                              bool circular)
-    : dataset_(dataset), mode_(mode), examples_(std::move(examples)), chat_(std::move(chat)), circular_(circular) {
+    : dataset_(dataset), mode_(mode), examples_(std::move(examples)),
+      // A plain-text mode continues the text itself: a chat template would turn it into a
+      // question that the assistant answers instead of continuing.
+      chat_(mode.plain_text ? std::nullopt : std::move(chat)), circular_(circular) {
   if (circular_ && (mode_.inferencer != Inferencer::Ppl || mode_.rotate.empty()))
     throw UsageError(
         fmt::format("{}:{}: circular evaluation needs a ppl mode that names the options to rotate (\"rotate\")",

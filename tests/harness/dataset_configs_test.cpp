@@ -119,6 +119,13 @@ TEST_CASE("prompts of the shipped datasets on the real files", "[harness][config
   const std::string end = "over Q.\nA. 0\nB. 4\nC. 2\nD. 6\nAnswer:";
   CHECK(five.prompt.substr(five.prompt.size() - end.size()) == end);
   CHECK(five.continuations == std::vector<std::string>{" A", " B", " C", " D"});
+  // LAMBADA continues its passage even for a chat model: no chat template around it.
+  const auto plain = build(catalog, "lambada", "zero-shot", data, 1, true)[0];
+  const auto with_chat = build(catalog, "mmlu_cloze", "zero-shot", data, 1, true)[0];
+  CHECK(with_chat.prompt.find("<|im_start|>") != std::string::npos);
+  CHECK(plain.prompt.find("<|im_start|>") == std::string::npos);
+  CHECK_FALSE(plain.chat);
+  CHECK(plain.prompt == build(catalog, "lambada", "zero-shot", data, 1)[0].prompt);
   // Circular: the options rotate through the letters and the gold letter moves with them.
   const auto rotations = build(catalog, "mmlu", "few-shot", data, 1, false, true);
   REQUIRE(rotations.size() == 4);
