@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/cpu/thread_pool.hpp"
+#include "tests/random_floats.hpp"
 #include "trainer/kernels/bf16_gemm.hpp"
 
 using namespace sextant::trainer;
@@ -20,13 +21,7 @@ float from_bits(std::uint32_t u) {
   return x;
 }
 
-std::vector<float> random_floats(std::size_t n, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using sextant::testing::random_floats;
 
 // How A and B are stored: A (m, k) row-major or transposed, or with every other column;
 // B (k, n) row-major or read from a (n, k) weight.

@@ -4,19 +4,14 @@
 #include <vector>
 
 #include "runtime/cpu/thread_pool.hpp"
+#include "tests/random_floats.hpp"
 #include "trainer/kernels/float_gemm.hpp"
 
 using namespace sextant::trainer;
 
 namespace {
 
-std::vector<float> random_floats(std::size_t n, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using sextant::testing::random_floats;
 
 // C of (m, n) = A · B with A stored transposed or not, through gemm() on `threads` threads.
 std::vector<float> product(std::int64_t m, std::int64_t n, std::int64_t k, bool a_transposed, bool accumulate,

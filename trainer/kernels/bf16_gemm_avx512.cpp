@@ -59,7 +59,6 @@ void pack_depth_contiguous(const PairPacking& p, std::int64_t r0, std::int64_t r
 // outside reads the source row after row (a column-wise walk would touch every page of it
 // once per 16 rows).
 void pack_rows_contiguous(const PairPacking& p, std::int64_t q0, std::int64_t q1) {
-  alignas(64) std::uint32_t tmp[16];
   for (std::int64_t q = q0; q < q1; ++q) {
     const float* even_row = p.x + 2 * q * p.depth_stride;
     const bool has_odd = 2 * q + 1 < p.depth;
@@ -69,13 +68,7 @@ void pack_rows_contiguous(const PairPacking& p, std::int64_t q0, std::int64_t q1
       const __m512 even = _mm512_maskz_loadu_ps(mask, even_row + r);
       const __m512 odd = has_odd ? _mm512_maskz_loadu_ps(mask, even_row + p.depth_stride + r) : _mm512_setzero_ps();
       const __m512i packed = pairs_of(even, odd);
-      std::uint32_t* out = p.out + r * p.out_row_stride + q * p.out_pair_stride;
-      if (p.out_row_stride == 1) {
-        _mm512_mask_storeu_epi32(out, mask, packed);
-      } else {
-        _mm512_store_si512(tmp, packed);
-        for (std::int64_t l = 0; l < count; ++l) out[l * p.out_row_stride] = tmp[l];
-      }
+      _mm512_mask_storeu_epi32(p.out + r + q * p.out_pair_stride, mask, packed);
     }
   }
 }

@@ -17,7 +17,8 @@ struct PairPacking {
   std::int64_t out_row_stride = 0, out_pair_stride = 0;
 };
 
-// Whether the packing is split by pairs (rows contiguous in the source) rather than by rows.
+// Whether the packing is split by pairs (rows contiguous in the source) rather than by rows;
+// such a packing writes the rows of a pair side by side (out_row_stride must be 1).
 bool packs_by_pairs(const PairPacking& p);
 // Packs the pairs [begin, end) of every row, or every pair of the rows [begin, end).
 void pack_pairs_avx512bf16(const PairPacking& p, std::int64_t begin, std::int64_t end);
