@@ -1,6 +1,7 @@
 // `sextant logits`: the next-token logits at every position of a token sequence, for checks against other runtimes.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -9,6 +10,7 @@
 #include "core/error.hpp"
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/commands.hpp"
+#include "runtime/compat/llamacpp_forward.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/model/transformer.hpp"
 
@@ -35,13 +37,21 @@ void write_npy(const std::string& path, const std::vector<float>& data, std::int
 }  // namespace
 
 int logits_command(const std::vector<std::string>& argv) {
-  Arguments args("logits",
-                 "Runs token ids read from stdin (separated by spaces) through the model in one sequence and writes the "
-                 "logits of every position to a .npy file of shape (tokens, vocab).");
+  Arguments args(
+      "logits",
+      "Runs token ids read from stdin (separated by spaces) through the model in one sequence and writes the "
+      "logits of every position to a .npy file of shape (tokens, vocab).");
   args.option("model", "FILE", "model file (.gguf)")
       .option("out", "FILE", "where to write the logits (.npy)")
       .option("threads", "N", "threads to use (default: all cores)")
-      .option("batch", "N", "tokens per forward pass", "512");
+      .option("batch", "N", "tokens per forward pass", "512")
+      .option("numerics", "NAME",
+              "sextant (the runtime's own kernels) or llama.cpp (llama.cpp's CPU rounding order, step for step: "
+              "its logits to the bit in every layer, for Q4_1 models; one pass, scalar, slow)",
+              "sextant")
+      .option("dump-dir", "DIR",
+              "with --numerics llama.cpp: also write every intermediate tensor as DIR/NAME-LAYER.npy (llama.cpp's "
+              "tensor names; scripts/check/layers_vs_llamacpp.py compares them with llama.cpp's own)");
   if (!args.parse(argv)) return 0;
   const auto model = runtime::Model::load(args.get("model"));
   std::vector<runtime::TokenId> ids;
@@ -53,10 +63,34 @@ int logits_command(const std::vector<std::string>& argv) {
     if (!in.eof()) throw UsageError("logits: stdin must hold token ids separated by spaces");
   }
   if (ids.empty()) throw UsageError("logits: no token ids on stdin");
-  runtime::ThreadPool pool(args.has("threads") ? static_cast<int>(args.get_int("threads")) : runtime::default_thread_count());
+  runtime::ThreadPool pool(args.has("threads") ? static_cast<int>(args.get_int("threads"))
+                                               : runtime::default_thread_count());
   const auto& c = model->config();
-  runtime::KvCache cache(c);
+  const std::string numerics = args.get("numerics");
+  if (numerics != "sextant" && numerics != "llama.cpp")
+    throw UsageError(fmt::format("logits: --numerics must be sextant or llama.cpp, not '{}'", numerics));
+  if (args.has("dump-dir") && numerics != "llama.cpp")
+    throw UsageError("logits: --dump-dir needs --numerics llama.cpp");
   std::vector<float> all, logits;
+  if (numerics == "llama.cpp") {
+    runtime::ForwardProbe dump;
+    if (args.has("dump-dir")) {
+      const std::string dir = args.get("dump-dir");
+      std::filesystem::create_directories(dir);
+      dump = [dir, &ids](const std::string& name, std::int64_t layer, const float* data, std::int64_t count) {
+        const std::string file =
+            layer >= 0 ? fmt::format("{}/{}-{}.npy", dir, name, layer) : fmt::format("{}/{}.npy", dir, name);
+        write_npy(file, std::vector<float>(data, data + count), static_cast<std::int64_t>(ids.size()),
+                  count / static_cast<std::int64_t>(ids.size()));
+      };
+    }
+    runtime::llamacpp_forward(*model, ids, all, pool, dump);
+    write_npy(args.get("out"), all, static_cast<std::int64_t>(ids.size()), c.n_vocab);
+    std::cerr << fmt::format("wrote {} x {} logits to {} (llama.cpp's arithmetic)\n", ids.size(), c.n_vocab,
+                             args.get("out"));
+    return 0;
+  }
+  runtime::KvCache cache(c);
   const std::size_t step = static_cast<std::size_t>(args.get_int("batch"));
   for (std::size_t start = 0; start < ids.size(); start += step) {
     runtime::ForwardBatch batch;

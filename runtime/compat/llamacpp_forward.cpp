@@ -1,0 +1,170 @@
+// One sequence through the model in llama.cpp's order of rounding, step for step as its
+// graph for a llama-family model runs on the CPU backend with one batch of all tokens.
+#include "runtime/compat/llamacpp_forward.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "runtime/compat/llamacpp_numerics.hpp"
+#include "runtime/cpu/thread_pool.hpp"
+#include "runtime/half.hpp"
+
+namespace sextant::runtime {
+
+namespace {
+
+// y (n, w.rows) = x (n, w.cols) . W^T with x quantized as ggml does for vec_dot.
+void product(const WeightMatrix& w, const std::vector<float>& x, std::int64_t n, std::vector<float>& y,
+             ThreadPool& pool) {
+  y.resize(static_cast<std::size_t>(n * w.rows));
+  pool.parallel_for(n, [&](std::int64_t t) {
+    llamacpp::Q8Row row;
+    llamacpp::quantize_row_q8(x.data() + t * w.cols, w.cols, row);
+    for (std::int64_t r = 0; r < w.rows; ++r)
+      y[static_cast<std::size_t>(t * w.rows + r)] = llamacpp::vec_dot(w, r, row);
+  });
+}
+
+}  // namespace
+
+std::string llamacpp_forward_unsupported(const Model& model) {
+  const ModelConfig& c = model.config();
+  if (c.arch != Architecture::Llama && c.arch != Architecture::Qwen2)
+    return fmt::format("architecture {}", c.arch_name);
+  if (c.kv_type != KvType::F16) return "a float key/value cache (llama.cpp caches in fp16)";
+  if (c.head_dim % 16 != 0) return fmt::format("head size {} (not a multiple of 16)", c.head_dim);
+  for (const LayerWeights& L : model.weights().layers)
+    for (const WeightMatrix* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
+      if (w->type != TensorType::Q4_1)
+        return fmt::format("{} layer weights (only Q4_1 products run through ggml's vec_dot at every batch size)",
+                           tensor_type_traits(w->type).name);
+  return "";
+}
+
+void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, std::vector<float>& logits,
+                      ThreadPool& pool, const ForwardProbe& probe) {
+  if (const std::string why = llamacpp_forward_unsupported(model); !why.empty())
+    fail("{}: llama.cpp's arithmetic is not emulated for {}", model.path(), why);
+  const ModelConfig& c = model.config();
+  const ModelWeights& w = model.weights();
+  const std::int64_t n = static_cast<std::int64_t>(tokens.size()), d = c.n_embd, hd = c.head_dim, qd = c.q_dim(),
+                     kvd = c.kv_dim();
+  const std::int64_t group = c.n_head / c.n_head_kv;
+  auto show = [&](const char* name, std::int64_t layer, const std::vector<float>& v) {
+    if (probe) probe(name, layer, v.data(), static_cast<std::int64_t>(v.size()));
+  };
+
+  std::vector<float> x(static_cast<std::size_t>(n * d)), h(x.size()), q, k, v, attn(static_cast<std::size_t>(n * qd)),
+      proj, gate, up;
+  for (std::int64_t t = 0; t < n; ++t) {
+    if (tokens[t] < 0 || tokens[t] >= c.n_vocab)
+      fail("token id {} is outside the vocabulary of {}", tokens[t], c.n_vocab);
+    weight_row_to_float(w.token_embedding, tokens[t], x.data() + t * d);
+  }
+
+  // Angles per position, as ggml's rope cache computes them for each row.
+  const float theta_scale = std::pow(static_cast<float>(c.rope_theta), -2.0f / static_cast<float>(c.rope_dims));
+  const float freq_scale = static_cast<float>(1.0 / c.rope_linear_factor);
+  std::vector<float> angles(static_cast<std::size_t>(n * c.rope_dims));
+  for (std::int64_t t = 0; t < n; ++t)
+    llamacpp::rope_cache(static_cast<float>(t), freq_scale, theta_scale, c.rope_dims, angles.data() + t * c.rope_dims);
+  const bool adjacent = c.rope_style == RopeStyle::Adjacent;
+  const std::int64_t pair_stride = adjacent ? 1 : c.rope_dims / 2;
+
+  std::vector<std::uint16_t> q16(static_cast<std::size_t>(n * qd)), k16(static_cast<std::size_t>(n * kvd)),
+      v16(k16.size());
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  for (std::int64_t layer = 0; layer < c.n_layer; ++layer) {
+    const LayerWeights& L = w.layers[static_cast<std::size_t>(layer)];
+    pool.parallel_for(n, [&](std::int64_t t) {
+      llamacpp::rms_norm_row(x.data() + t * d, L.attn_norm, d, c.rms_eps, h.data() + t * d);
+    });
+    show("attn_norm", layer, h);
+    product(L.wq, h, n, q, pool);
+    product(L.wk, h, n, k, pool);
+    product(L.wv, h, n, v, pool);
+    pool.parallel_for(n, [&](std::int64_t t) {
+      if (L.bq)
+        for (std::int64_t i = 0; i < qd; ++i) q[t * qd + i] += L.bq[i];
+      if (L.bk)
+        for (std::int64_t i = 0; i < kvd; ++i) k[t * kvd + i] += L.bk[i];
+      if (L.bv)
+        for (std::int64_t i = 0; i < kvd; ++i) v[t * kvd + i] += L.bv[i];
+    });
+    show("Qcur", layer, q);
+    show("Kcur", layer, k);
+    show("Vcur", layer, v);
+    pool.parallel_for(n, [&](std::int64_t t) {
+      const float* cs = angles.data() + t * c.rope_dims;
+      for (std::int64_t hh = 0; hh < c.n_head; ++hh)
+        llamacpp::rope_rotate(q.data() + t * qd + hh * hd, c.rope_dims / 2, pair_stride, adjacent, cs);
+      for (std::int64_t hh = 0; hh < c.n_head_kv; ++hh)
+        llamacpp::rope_rotate(k.data() + t * kvd + hh * hd, c.rope_dims / 2, pair_stride, adjacent, cs);
+      for (std::int64_t i = 0; i < qd; ++i) q16[t * qd + i] = float_to_fp16(q[t * qd + i]);
+      for (std::int64_t i = 0; i < kvd; ++i) {
+        k16[t * kvd + i] = float_to_fp16(k[t * kvd + i]);
+        v16[t * kvd + i] = float_to_fp16(v[t * kvd + i]);
+      }
+    });
+    show("Qrope", layer, q);
+    show("Krope", layer, k);
+
+    // Per (head, token): kq over the keys up to the token, softmax, the probabilities to fp16
+    // (ggml converts the second operand of an fp16 product), then the value product.
+    pool.parallel_for(c.n_head * n, [&](std::int64_t job) {
+      const std::int64_t head = job / n, t = job % n, kv_head = head / group;
+      thread_local std::vector<float> kq, p;
+      thread_local std::vector<std::uint16_t> p16;
+      kq.resize(static_cast<std::size_t>(t + 1));
+      p.resize(kq.size());
+      p16.resize(kq.size());
+      for (std::int64_t j = 0; j <= t; ++j)
+        kq[j] = llamacpp::tinyblas_dot_f16(k16.data() + j * kvd + kv_head * hd, q16.data() + t * qd + head * hd, 1, hd);
+      llamacpp::soft_max_row(kq.data(), t + 1, scale, p.data());
+      for (std::int64_t j = 0; j <= t; ++j) p16[j] = float_to_fp16(p[j]);
+      for (std::int64_t i = 0; i < hd; ++i)
+        attn[t * qd + head * hd + i] =
+            llamacpp::tinyblas_dot_f16(p16.data(), v16.data() + kv_head * hd + i, kvd, t + 1);
+    });
+    show("kqv_out", layer, attn);
+    product(L.wo, attn, n, proj, pool);
+    show("attn_out", layer, proj);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = proj[i] + x[i];
+    show("ffn_inp", layer, x);
+
+    pool.parallel_for(n, [&](std::int64_t t) {
+      llamacpp::rms_norm_row(x.data() + t * d, L.ffn_norm, d, c.rms_eps, h.data() + t * d);
+    });
+    show("ffn_norm", layer, h);
+    product(L.w_gate, h, n, gate, pool);
+    product(L.w_up, h, n, up, pool);
+    show("ffn_gate", layer, gate);
+    show("ffn_up", layer, up);
+    for (std::size_t i = 0; i < gate.size(); ++i) gate[i] = llamacpp::simd_silu(gate[i]) * up[i];
+    show("ffn_swiglu", layer, gate);
+    product(L.w_down, gate, n, proj, pool);
+    show("ffn_out", layer, proj);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = proj[i] + x[i];
+    show("l_out", layer, x);
+  }
+
+  pool.parallel_for(n, [&](std::int64_t t) {
+    llamacpp::rms_norm_row(x.data() + t * d, w.output_norm, d, c.rms_eps, h.data() + t * d);
+  });
+  show("result_norm", -1, h);
+  // The head: a Q8_0 head (SmolLM2's tied embedding) goes through llamafile's Q8_0 GEMM in
+  // llama.cpp, which rounds as vec_dot does (per lane fma of the scale product, the same
+  // horizontal sum). Another type takes Sextant's own product (its rounding no longer feeds
+  // any 8-bit rounding, so the logits are then off by summation order only).
+  if (llamacpp::has_vec_dot(w.output.type)) {
+    product(w.output, h, n, logits, pool);
+  } else {
+    logits.resize(static_cast<std::size_t>(n * c.n_vocab));
+    matmul(w.output, h.data(), n, logits.data(), pool);
+  }
+}
+
+}  // namespace sextant::runtime

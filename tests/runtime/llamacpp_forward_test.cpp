@@ -1,0 +1,119 @@
+// The emulation of llama.cpp's arithmetic (runtime/compat/) against llama.cpp's own logits on
+// the real model (scripts/gen/llamacpp_logits_goldens.py), and its plain functions against
+// their definitions.
+#include "runtime/compat/llamacpp_forward.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "runtime/compat/llamacpp_numerics.hpp"
+#include "runtime/cpu/thread_pool.hpp"
+#include "runtime/model/transformer.hpp"
+#include "tests/test_files.hpp"
+#include "tests/test_paths.hpp"
+
+using namespace sextant::runtime;
+using sextant::testing::fixture;
+using sextant::testing::read_all;
+
+namespace {
+
+// Largest |ours - llama.cpp| over the goldens' ten best logits of every position, and how
+// many positions' llama.cpp best token is also ours (up to ties within `tie`).
+struct Agreement {
+  double max_diff = 0.0;
+  int top1 = 0, positions = 0;
+};
+Agreement agreement(const nlohmann::json& golden, const std::vector<float>& logits, std::int64_t vocab, float tie) {
+  Agreement a;
+  for (std::size_t t = 0; t < golden["top"].size(); ++t) {
+    const float* row = logits.data() + static_cast<std::int64_t>(t) * vocab;
+    for (const auto& entry : golden["top"][t])
+      a.max_diff =
+          std::max(a.max_diff, std::fabs(static_cast<double>(row[entry[0].get<int>()]) - entry[1].get<float>()));
+    const float best = *std::max_element(row, row + vocab);
+    a.top1 += row[golden["top"][t][0][0].get<int>()] >= best - tie;
+    ++a.positions;
+  }
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp's logits on the real model", "[llamacpp][model]") {
+  SEXTANT_REQUIRE_MODEL(path);
+  const auto model = Model::load(path);
+  REQUIRE(llamacpp_forward_unsupported(*model).empty());
+  const auto golden = nlohmann::json::parse(read_all(fixture("llamacpp/smollm2_q4_1_logits.json")));
+  const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
+  const std::int64_t vocab = model->config().n_vocab;
+  ThreadPool pool(2);
+
+  std::vector<float> emulated;
+  llamacpp_forward(*model, tokens, emulated, pool);
+  const Agreement e = agreement(golden, emulated, vocab, 0.0f);
+  // Every step matches to the bit, the output head's too.
+  CHECK(e.max_diff == 0.0);
+  CHECK(e.top1 == e.positions);
+
+  // Sextant's own kernels round differently: the same model, logits apart by 8-bit rounding
+  // noise. (So the check above is one the own kernels would fail.)
+  KvCache cache(model->config());
+  ForwardBatch batch;
+  for (std::size_t i = 0; i < tokens.size(); ++i) batch.add(tokens[i], static_cast<std::int32_t>(i), &cache, true);
+  std::vector<float> own;
+  forward(*model, batch, own, pool);
+  const Agreement o = agreement(golden, own, vocab, 0.0f);
+  INFO("own kernels: max |diff| " << o.max_diff << ", top-1 " << o.top1 << " of " << o.positions);
+  CHECK(o.max_diff > 1e-3);
+  CHECK(o.max_diff < 3.0);
+  CHECK(o.top1 >= o.positions * 9 / 10);
+}
+
+TEST_CASE("llama.cpp's arithmetic refuses what it does not emulate, naming it", "[llamacpp]") {
+  const auto model = Model::load(fixture("hf/llama_f32_tied"));
+  CHECK(llamacpp_forward_unsupported(*model).find("float key/value cache") != std::string::npos);
+  ThreadPool pool(1);
+  std::vector<float> logits;
+  CHECK_THROWS_AS(llamacpp_forward(*model, {1, 2, 3}, logits, pool), sextant::Error);
+}
+
+TEST_CASE("ggml's vectorized expf stays within its stated error of exp", "[llamacpp]") {
+  // The algorithm's stated bound is 1.45 ulp + 0.5 ulp of rounding (measured against the
+  // ulp above the exact value, up to 2.2 near powers of two).
+  for (float x = -87.0f; x < 88.0f; x += 0.0137f) {
+    const double exact = std::exp(static_cast<double>(x));
+    const float got = llamacpp::simd_expf(x);
+    const double ulp =
+        std::nextafter(static_cast<float>(exact), std::numeric_limits<float>::infinity()) - static_cast<float>(exact);
+    REQUIRE(std::fabs(got - exact) <= 2.5 * ulp);
+  }
+  CHECK(llamacpp::simd_expf(-std::numeric_limits<float>::infinity()) == 0.0f);
+  CHECK(llamacpp::simd_expf(-200.0f) == 0.0f);
+  CHECK(std::isinf(llamacpp::simd_expf(200.0f)));
+  CHECK(llamacpp::simd_silu(0.0f) == 0.0f);
+}
+
+TEST_CASE("reduce_add_16 adds halves, then quarters, then pairs", "[llamacpp]") {
+  // 2^24 + 1 rounds back to 2^24: which terms meet first decides the result.
+  float lanes[16] = {};
+  lanes[0] = 16777216.0f;
+  lanes[8] = 1.0f;
+  lanes[4] = 1.0f;
+  // ((l0 + l8) + (l4 + l12)) ...: 2^24 + 1 -> 2^24, then + 1 -> 2^24.
+  CHECK(llamacpp::reduce_add_16(lanes) == 16777216.0f);
+  lanes[4] = 0.0f;
+  lanes[1] = 1.0f;  // l1 + l9 meets l0 + l8 only at the last step: 2^24 + 1 -> 2^24
+  lanes[8] = 0.0f;
+  lanes[2] = 1.0f;  // (l0 + l2) pairs before l1: 2^24 + 1 -> 2^24, + 1 -> 2^24
+  CHECK(llamacpp::reduce_add_16(lanes) == 16777216.0f);
+  float small[16] = {};
+  small[1] = small[3] = 1.0f;
+  small[0] = 16777216.0f;
+  // (l0 + l2) + (l1 + l3) = 2^24 + 2 exactly; a left-to-right sum would give 2^24.
+  CHECK(llamacpp::reduce_add_16(small) == 16777218.0f);
+}
