@@ -16,31 +16,61 @@ namespace sextant::runtime {
 
 namespace {
 
-// y (n, w.rows) = x (n, w.cols) . W^T with x quantized as ggml does for vec_dot.
+// y (n, w.rows) = x (n, w.cols) . W^T as ggml computes a product of two or more columns on
+// x86: Q4_1 and Q8_0 weights on activations quantized to 8 bits, in vec_dot's order (Q8_0
+// goes through llamafile's GEMM, whose per-output order is the same); fp16 weights on
+// activations rounded to fp16 and float weights on float activations, in tinyBLAS's order.
 void product(const WeightMatrix& w, const std::vector<float>& x, std::int64_t n, std::vector<float>& y,
              ThreadPool& pool) {
   y.resize(static_cast<std::size_t>(n * w.rows));
   pool.parallel_for(n, [&](std::int64_t t) {
-    llamacpp::Q8Row row;
-    llamacpp::quantize_row_q8(x.data() + t * w.cols, w.cols, row);
-    for (std::int64_t r = 0; r < w.rows; ++r)
-      y[static_cast<std::size_t>(t * w.rows + r)] = llamacpp::vec_dot(w, r, row);
+    const float* xt = x.data() + t * w.cols;
+    float* yt = y.data() + t * w.rows;
+    if (w.type == TensorType::F16) {
+      std::vector<std::uint16_t> half(static_cast<std::size_t>(w.cols));
+      for (std::int64_t i = 0; i < w.cols; ++i) half[static_cast<std::size_t>(i)] = float_to_fp16(xt[i]);
+      for (std::int64_t r = 0; r < w.rows; ++r)
+        yt[r] = llamacpp::tinyblas_dot_f16(reinterpret_cast<const std::uint16_t*>(w.row(r)), half.data(), 1, w.cols);
+    } else if (w.type == TensorType::F32) {
+      for (std::int64_t r = 0; r < w.rows; ++r)
+        yt[r] = llamacpp::tinyblas_dot_f32(reinterpret_cast<const float*>(w.row(r)), xt, w.cols);
+    } else {
+      llamacpp::Q8Row row;
+      llamacpp::quantize_row_q8(xt, w.cols, row);
+      for (std::int64_t r = 0; r < w.rows; ++r) yt[r] = llamacpp::vec_dot(w, r, row);
+    }
   });
+}
+
+// Why ggml would compute this weight's products in some other order ("" when it would not).
+std::string unsupported_weight(const WeightMatrix& w) {
+  switch (w.type) {
+    case TensorType::Q4_1:
+    case TensorType::Q8_0:
+      return "";
+    case TensorType::F16:
+    case TensorType::F32:
+      return w.cols % 16 == 0 ? ""
+                              : fmt::format("{} weights of {} columns (tinyBLAS wants a multiple of 16)",
+                                            tensor_type_traits(w.type).name, w.cols);
+    default:
+      return fmt::format("{} weights (ggml repacks them or uses a kernel not emulated here)",
+                         tensor_type_traits(w.type).name);
+  }
 }
 
 }  // namespace
 
 std::string llamacpp_forward_unsupported(const Model& model) {
   const ModelConfig& c = model.config();
-  if (c.arch != Architecture::Llama && c.arch != Architecture::Qwen2)
-    return fmt::format("architecture {}", c.arch_name);
-  if (c.kv_type != KvType::F16) return "a float key/value cache (llama.cpp caches in fp16)";
+  // qwen2 differs only by its biases and halves-style rope, both written below, but no qwen2
+  // file has been checked against llama.cpp yet.
+  if (c.arch != Architecture::Llama)
+    return fmt::format("architecture {} (only llama is checked against llama.cpp)", c.arch_name);
   if (c.head_dim % 16 != 0) return fmt::format("head size {} (not a multiple of 16)", c.head_dim);
   for (const LayerWeights& L : model.weights().layers)
     for (const WeightMatrix* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
-      if (w->type != TensorType::Q4_1)
-        return fmt::format("{} layer weights (only Q4_1 products run through ggml's vec_dot at every batch size)",
-                           tensor_type_traits(w->type).name);
+      if (std::string why = unsupported_weight(*w); !why.empty()) return why;
   return "";
 }
 
@@ -155,11 +185,9 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
     llamacpp::rms_norm_row(x.data() + t * d, w.output_norm, d, c.rms_eps, h.data() + t * d);
   });
   show("result_norm", -1, h);
-  // The head: a Q8_0 head (SmolLM2's tied embedding) goes through llamafile's Q8_0 GEMM in
-  // llama.cpp, which rounds as vec_dot does (per lane fma of the scale product, the same
-  // horizontal sum). Another type takes Sextant's own product (its rounding no longer feeds
-  // any 8-bit rounding, so the logits are then off by summation order only).
-  if (llamacpp::has_vec_dot(w.output.type)) {
+  // The head: llama.cpp's products where emulated, else Sextant's own (its rounding feeds no
+  // later 8-bit rounding, so the logits are then off by summation order only).
+  if (unsupported_weight(w.output).empty()) {
     product(w.output, h, n, logits, pool);
   } else {
     logits.resize(static_cast<std::size_t>(n * c.n_vocab));

@@ -1,8 +1,8 @@
 // The forward pass of one sequence in llama.cpp's arithmetic (llamacpp_numerics.hpp): the
-// logits llama.cpp's CPU backend computes for a prompt evaluated in one batch (ubatch >= its
-// length, no flash attention), to the bit where its kernels are the ones emulated (a Q4_1
-// model with a Q4_0 / Q4_1 / Q8_0 head: all of it). For checking against llama.cpp, not for
-// evaluation: it is plain scalar code, tens of times slower than forward().
+// logits llama.cpp's CPU backend computes for a prompt of two or more tokens evaluated in one
+// batch (ubatch >= its length, no flash attention; keys and values cached in fp16, as
+// llama.cpp does whatever Sextant's own cache type), to the bit. For checking against
+// llama.cpp, not for evaluation: plain scalar code, tens of times slower than forward().
 #pragma once
 
 #include <cstdint>
@@ -22,9 +22,9 @@ class ThreadPool;
 using ForwardProbe =
     std::function<void(const std::string& name, std::int64_t layer, const float* data, std::int64_t count)>;
 
-// Why `model` cannot run in llama.cpp's arithmetic ("" when it can): only the weight types
-// whose products ggml computes with vec_dot at any batch size (Q4_1), fp16-cached keys and
-// values, and no attention variant llama.cpp would treat differently.
+// Why `model` cannot run in llama.cpp's arithmetic ("" when it can): llama, head
+// sizes a multiple of 16, and layer weights in Q4_1, Q8_0, F16 or F32 (the types whose
+// products ggml computes in an order emulated here; it repacks Q4_0 and the K-quants).
 std::string llamacpp_forward_unsupported(const Model& model);
 
 // Logits (tokens.size(), n_vocab) of every position of one sequence starting at position 0.

@@ -156,6 +156,12 @@ float tinyblas_dot_f16(const std::uint16_t* a, const std::uint16_t* b, std::int6
   return reduce_add_16(lanes);
 }
 
+float tinyblas_dot_f32(const float* a, const float* b, std::int64_t k) {
+  float lanes[16] = {};
+  for (std::int64_t i = 0; i < k; ++i) lanes[i % 16] = std::fma(a[i], b[i], lanes[i % 16]);
+  return reduce_add_16(lanes);
+}
+
 void soft_max_row(const float* kq, std::int64_t n, float scale, float* p) {
   float max = -std::numeric_limits<float>::infinity();
   for (std::int64_t j = 0; j < n; ++j) max = std::max(max, kq[j] * scale);

@@ -64,6 +64,9 @@ bool has_vec_dot(TensorType type);
 // value cache.
 float tinyblas_dot_f16(const std::uint16_t* a, const std::uint16_t* b, std::int64_t b_stride, std::int64_t k);
 
+// The same for two float rows (tinyBLAS's float form: each fma rounds once).
+float tinyblas_dot_f32(const float* a, const float* b, std::int64_t k);
+
 // Softmax of one attention row as ggml's soft_max does with a causal mask: w[j] = kq[j] *
 // scale for j < n (the unmasked keys), p[j] = simd_expf(w[j] - max) taken 16 at a time,
 // each group summed by reduce_add_16 into a double; p[j] *= float(1 / sum). p gets n values.
