@@ -44,7 +44,7 @@ int logits_command(const std::vector<std::string>& argv) {
   args.option("model", "FILE", "model file (.gguf)")
       .option("out", "FILE", "where to write the logits (.npy)")
       .option("threads", "N", "threads to use (default: all cores)")
-      .option("batch", "N", "tokens per forward pass", "512")
+      .option("batch", "N", "tokens per forward pass (llama.cpp numerics: always one pass)", "512")
       .option("numerics", "NAME",
               "sextant (the runtime's own kernels) or llama.cpp (llama.cpp's CPU rounding order, step for step: "
               "its logits to the bit, for llama models with Q4_1, Q8_0, F16 or F32 weights; one pass, scalar, slow)",
@@ -53,6 +53,11 @@ int logits_command(const std::vector<std::string>& argv) {
               "with --numerics llama.cpp: also write every intermediate tensor as DIR/NAME-LAYER.npy (llama.cpp's "
               "tensor names; scripts/check/layers_vs_llamacpp.py compares them with llama.cpp's own)");
   if (!args.parse(argv)) return 0;
+  const std::string numerics = args.get("numerics");
+  if (numerics != "sextant" && numerics != "llama.cpp")
+    throw UsageError(fmt::format("logits: --numerics must be sextant or llama.cpp, not '{}'", numerics));
+  if (args.has("dump-dir") && numerics != "llama.cpp")
+    throw UsageError("logits: --dump-dir needs --numerics llama.cpp");
   const auto model = runtime::Model::load(args.get("model"));
   std::vector<runtime::TokenId> ids;
   {
@@ -66,11 +71,6 @@ int logits_command(const std::vector<std::string>& argv) {
   runtime::ThreadPool pool(args.has("threads") ? static_cast<int>(args.get_int("threads"))
                                                : runtime::default_thread_count());
   const auto& c = model->config();
-  const std::string numerics = args.get("numerics");
-  if (numerics != "sextant" && numerics != "llama.cpp")
-    throw UsageError(fmt::format("logits: --numerics must be sextant or llama.cpp, not '{}'", numerics));
-  if (args.has("dump-dir") && numerics != "llama.cpp")
-    throw UsageError("logits: --dump-dir needs --numerics llama.cpp");
   std::vector<float> all, logits;
   if (numerics == "llama.cpp") {
     runtime::ForwardProbe dump;

@@ -43,6 +43,9 @@ void product(const WeightMatrix& w, const std::vector<float>& x, std::int64_t n,
 }
 
 // Why ggml would compute this weight's products in some other order ("" when it would not).
+// tinyBLAS takes fp16 and float products only when k % 16 == 0 and rows % 4 == 0; Q4_0,
+// Q4_K, Q2_K, IQ4_NL and MXFP4 are repacked on x86, the other K-quants and BF16 have kernels
+// of their own.
 std::string unsupported_weight(const WeightMatrix& w) {
   switch (w.type) {
     case TensorType::Q4_1:
@@ -50,11 +53,11 @@ std::string unsupported_weight(const WeightMatrix& w) {
       return "";
     case TensorType::F16:
     case TensorType::F32:
-      return w.cols % 16 == 0 ? ""
-                              : fmt::format("{} weights of {} columns (tinyBLAS wants a multiple of 16)",
-                                            tensor_type_traits(w.type).name, w.cols);
+      if (w.cols % 16 == 0 && w.rows % 4 == 0) return "";
+      return fmt::format("{} weights of {} x {} (tinyBLAS wants columns a multiple of 16, rows of 4)",
+                         tensor_type_traits(w.type).name, w.rows, w.cols);
     default:
-      return fmt::format("{} weights (ggml repacks them or uses a kernel not emulated here)",
+      return fmt::format("{} weights (not emulated: ggml repacks them or has other kernels for them)",
                          tensor_type_traits(w.type).name);
   }
 }
@@ -63,14 +66,28 @@ std::string unsupported_weight(const WeightMatrix& w) {
 
 std::string llamacpp_forward_unsupported(const Model& model) {
   const ModelConfig& c = model.config();
+  const ModelWeights& w = model.weights();
   // qwen2 differs only by its biases and halves-style rope, both written below, but no qwen2
   // file has been checked against llama.cpp yet.
   if (c.arch != Architecture::Llama)
     return fmt::format("architecture {} (only llama is checked against llama.cpp)", c.arch_name);
+  // A Hugging Face folder rotates halves with q / k rows in their own order: its attention
+  // sums group terms differently from the GGUF llama.cpp runs.
+  if (c.rope_style != RopeStyle::Adjacent) return "a Hugging Face folder (llama.cpp runs GGUF files)";
   if (c.head_dim % 16 != 0) return fmt::format("head size {} (not a multiple of 16)", c.head_dim);
-  for (const LayerWeights& L : model.weights().layers)
-    for (const WeightMatrix* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
-      if (std::string why = unsupported_weight(*w); !why.empty()) return why;
+  for (std::size_t layer = 0; layer < w.layers.size(); ++layer) {
+    const LayerWeights& L = w.layers[layer];
+    for (const auto& [name, m] : {std::pair{"attn_q", &L.wq},
+                                  {"attn_k", &L.wk},
+                                  {"attn_v", &L.wv},
+                                  {"attn_output", &L.wo},
+                                  {"ffn_gate", &L.w_gate},
+                                  {"ffn_up", &L.w_up},
+                                  {"ffn_down", &L.w_down}})
+      if (std::string why = unsupported_weight(*m); !why.empty())
+        return fmt::format("blk.{}.{}.weight: {}", layer, name, why);
+  }
+  if (std::string why = unsupported_weight(w.output); !why.empty()) return "the output head: " + why;
   return "";
 }
 
@@ -78,6 +95,8 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
                       ThreadPool& pool, const ForwardProbe& probe) {
   if (const std::string why = llamacpp_forward_unsupported(model); !why.empty())
     fail("{}: llama.cpp's arithmetic is not emulated for {}", model.path(), why);
+  // One token: ggml's fp16 / float products leave tinyBLAS for vec_dot, another order.
+  if (tokens.size() < 2) fail("llama.cpp's arithmetic is emulated for two or more tokens, not {}", tokens.size());
   const ModelConfig& c = model.config();
   const ModelWeights& w = model.weights();
   const std::int64_t n = static_cast<std::int64_t>(tokens.size()), d = c.n_embd, hd = c.head_dim, qd = c.q_dim(),
@@ -185,14 +204,7 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
     llamacpp::rms_norm_row(x.data() + t * d, w.output_norm, d, c.rms_eps, h.data() + t * d);
   });
   show("result_norm", -1, h);
-  // The head: llama.cpp's products where emulated, else Sextant's own (its rounding feeds no
-  // later 8-bit rounding, so the logits are then off by summation order only).
-  if (unsupported_weight(w.output).empty()) {
-    product(w.output, h, n, logits, pool);
-  } else {
-    logits.resize(static_cast<std::size_t>(n * c.n_vocab));
-    matmul(w.output, h.data(), n, logits.data(), pool);
-  }
+  product(w.output, h, n, logits, pool);
 }
 
 }  // namespace sextant::runtime

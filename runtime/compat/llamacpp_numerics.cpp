@@ -14,7 +14,12 @@ namespace sextant::runtime::llamacpp {
 
 namespace {
 
-float round_half_even(float v) { return std::nearbyint(v); }
+// x86's cvtps_epi32 (ties to even) then the saturating packs to int8: NaN and values past
+// int32 become INT32_MIN, so -128.
+std::int8_t to_int8(float v) {
+  if (!(std::fabs(v) < 2147483648.0f)) return -128;
+  return static_cast<std::int8_t>(std::clamp(std::nearbyint(v), -128.0f, 127.0f));
+}
 
 float fp16_round(float v) { return fp16_to_float(float_to_fp16(v)); }
 }  // namespace
@@ -95,17 +100,13 @@ void quantize_row_q8(const float* x, std::int64_t cols, Q8Row& out) {
     const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
     int sum = 0;
     for (int j = 0; j < kQK; ++j) {
-      const auto q = static_cast<std::int8_t>(round_half_even(xb[j] * id));
+      const std::int8_t q = to_int8(xb[j] * id);
       out.q[static_cast<std::size_t>(b * kQK + j)] = q;
       sum += q;
     }
     out.d[static_cast<std::size_t>(b)] = fp16_round(d);
     out.s[static_cast<std::size_t>(b)] = fp16_round(d * static_cast<float>(sum));
   }
-}
-
-bool has_vec_dot(TensorType type) {
-  return type == TensorType::Q4_0 || type == TensorType::Q4_1 || type == TensorType::Q8_0;
 }
 
 float vec_dot(const WeightMatrix& w, std::int64_t r, const Q8Row& x) {
@@ -125,14 +126,7 @@ float vec_dot(const WeightMatrix& w, std::int64_t r, const Q8Row& x) {
       scale = fp16_to_float(blk.d);
       const float m = fp16_to_float(blk.m), s = x.s[static_cast<std::size_t>(b)];
       mins = std::fma(m, s, mins);  // `summs += m * s`, contracted
-    } else if (w.type == TensorType::Q4_0) {
-      const auto& blk = reinterpret_cast<const BlockQ4_0*>(row)[b];
-      for (int j = 0; j < kQK / 2; ++j) {
-        values[j] = (blk.qs[j] & 0x0F) - 8;
-        values[j + kQK / 2] = (blk.qs[j] >> 4) - 8;
-      }
-      scale = fp16_to_float(blk.d);
-    } else {
+    } else {                        // Q8_0
       const auto& blk = reinterpret_cast<const BlockQ8_0*>(row)[b];
       for (int j = 0; j < kQK; ++j) values[j] = blk.qs[j];
       scale = fp16_to_float(blk.d);

@@ -15,7 +15,8 @@
 namespace sextant::runtime::llamacpp {
 
 // ggml's vectorized expf (AVX-512 form: a degree-5 polynomial on the reduced argument,
-// scaled by 2^n; within 1.5 ulp of exp, 0 below about -88, inf above about 88), one lane.
+// scaled by 2^n; within 2 ulp of exp, subnormal down to about -104, then 0; inf above about
+// 88.7), one lane.
 float simd_expf(float x);
 
 // ggml's vectorized SiLU: x / (1 + simd_expf(-x)).
@@ -42,26 +43,27 @@ void rope_rotate(float* x, std::int64_t pairs, std::int64_t stride_b, bool adjac
 // One activation row in 8-bit blocks of 32 as ggml's x86 quantize_row_q8_1 makes them:
 // d = amax / 127 and s = d * sum(q), both stored through fp16, q = round-half-even(x * (127 /
 // amax)). (Sextant's own quantizer multiplies by 1 / d, ggml's reference C form; the two
-// differ by an ulp now and then.) Q8_0, the activation side of Q4_0 and Q8_0, has the same q
-// and d.
+// differ by an ulp now and then.) Q8_0, the activation side of Q8_0 weights, has the same q
+// and d. A value that is not finite after scaling becomes -128, as cvtps_epi32 and the
+// saturating packs make it.
 struct Q8Row {
   std::vector<std::int8_t> q;
   std::vector<float> d, s;  // per block, fp16 values as floats
 };
 void quantize_row_q8(const float* x, std::int64_t cols, Q8Row& out);
 
-// Dot product of weight row r (Q4_0, Q4_1 or Q8_0) with a quantized activation row, in
+// Dot product of weight row r (Q4_1 or Q8_0) with a quantized activation row, in
 // ggml's x86 vec_dot order: per block, eight lanes of four exact integer products each,
 // lane = fma(weight scale * activation scale, lane sum, lane); the lanes summed as
 // hsum_float_8 does; for Q4_1 plus the running fma of block min * activation sum.
 float vec_dot(const WeightMatrix& w, std::int64_t r, const Q8Row& x);
-bool has_vec_dot(TensorType type);
 
-// Dot product of two fp16 rows of length k in the order of llamafile's tinyBLAS (what ggml
-// uses for fp16 matrix products of two or more columns): lane i % 16 accumulates a[i] * b[i]
-// by fma in order of i, then reduce_add_16. (tinyBLAS runs over the whole padded cache; the
-// masked terms past k are exact zeros.) `b_stride` steps b, for a column of the transposed
-// value cache.
+// Dot product of two fp16 rows of length k in the order of llamafile's tinyBLAS: lane i % 16
+// accumulates a[i] * b[i] by fma in order of i, then reduce_add_16. ggml uses tinyBLAS for an
+// fp16 or float product when it has two or more columns, k % 16 == 0 and rows % 4 == 0
+// (else vec_dot_f16, another order). In attention tinyBLAS runs over the whole cache, padded
+// to 256; the masked terms past k are exact zeros. `b_stride` steps b, for a column of the
+// transposed value cache.
 float tinyblas_dot_f16(const std::uint16_t* a, const std::uint16_t* b, std::int64_t b_stride, std::int64_t k);
 
 // The same for two float rows (tinyBLAS's float form: each fma rounds once).

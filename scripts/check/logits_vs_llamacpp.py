@@ -9,15 +9,16 @@ KL(llama.cpp || sextant), both perplexities and the largest absolute logit diffe
 Two sextant runs are compared with llama.cpp's logits for one batch of all tokens:
 - `sextant logits --numerics llama.cpp`, llama.cpp's CPU rounding order emulated step for
   step (runtime/compat/): it must meet the bounds (top-1 >= 99%, mean KL < 1e-3,
-  perplexity within 0.5%); on a Q4_1 model it matches llama.cpp's every layer to the bit,
-  so only the output head's summation order is left (max |logit diff| ~1e-5).
+  perplexity within 0.5%) and, what it is built for, equal every logit to the bit (the
+  share of equal values is printed; scripts/check/layers_vs_llamacpp.py finds the first
+  step that differs when it is not 100%).
 - `sextant logits` with the runtime's own kernels, which round differently. Because llama.cpp
   quantizes activations to 8 bits, a one-ulp difference anywhere changes some rounding
   downstream, and the logits of two implementations differ by this noise: llama.cpp's own
   logits move as much with its batch size. So the script also compares llama.cpp's one batch
-  with llama.cpp fed one token at a time (the noise floor), and the own kernels must be
-  within that floor (KL and top-1 no worse, perplexity within 0.5%).
-Exits 0 when both hold, else 1.
+  with llama.cpp fed one token at a time (the noise floor) and prints both, for reading side
+  by side (over a few hundred tokens their KL and top-1 scatter by a quarter).
+Exits 0 when the emulation equals llama.cpp to the bit and meets the bounds, else 1.
 
 usage: logits_vs_llamacpp.py --model M.gguf --text FILE [--tokens 512] [--sextant build/harness/sextant]
 """
@@ -91,12 +92,14 @@ def main():
     print(f"{len(ids)} tokens of {a.text}")
     floor = show("llama.cpp batch vs one-by-one", compare(ref, ref_one_by_one, ids))
     e = show("llama.cpp batch vs sextant --numerics llama.cpp", compare(ref, emulated, ids))
+    bits = float((ref.view(np.uint32) == emulated.view(np.uint32)).mean())
+    print(f"{'':48s} logits equal to the bit: {bits * 100:.4f}% of {ref.size}")
     r = show("llama.cpp batch vs sextant", compare(ref, ours, ids))
-    strict = e[0] >= 0.99 and e[1] < 1e-3 and abs(e[3] / e[2] - 1) < 0.005
-    within_floor = r[0] >= floor[0] - 0.005 and r[1] <= floor[1] * 1.25 and abs(r[3] / r[2] - 1) < 0.005
-    print("llama.cpp's arithmetic: bounds " + ("met" if strict else "NOT met") +
-          "; own kernels within llama.cpp's batch-size variation: " + ("yes" if within_floor else "NO"))
-    sys.exit(0 if strict and within_floor else 1)
+    strict = e[0] >= 0.99 and e[1] < 1e-3 and abs(e[3] / e[2] - 1) < 0.005 and bits == 1.0
+    print("llama.cpp's arithmetic: bounds and bit equality " + ("met" if strict else "NOT met") +
+          f"; own kernels: KL {r[1] / floor[1]:.2f}x and top-1 {(r[0] - floor[0]) * 100:+.2f} points against "
+          "llama.cpp's own batch-size variation")
+    sys.exit(0 if strict else 1)
 
 
 if __name__ == "__main__":
