@@ -117,9 +117,11 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
   // Angles per position, as ggml's rope cache computes them for each row.
   const float theta_scale = std::pow(static_cast<float>(c.rope_theta), -2.0f / static_cast<float>(c.rope_dims));
   const float freq_scale = static_cast<float>(1.0 / c.rope_linear_factor);
+  const float* factors = c.rope_freq_factors.empty() ? nullptr : c.rope_freq_factors.data();
   std::vector<float> angles(static_cast<std::size_t>(n * c.rope_dims));
   for (std::int64_t t = 0; t < n; ++t)
-    llamacpp::rope_cache(static_cast<float>(t), freq_scale, theta_scale, c.rope_dims, angles.data() + t * c.rope_dims);
+    llamacpp::rope_cache(static_cast<float>(t), freq_scale, factors, theta_scale, c.rope_dims,
+                         angles.data() + t * c.rope_dims);
   const bool adjacent = c.rope_style == RopeStyle::Adjacent;
   const std::int64_t pair_stride = adjacent ? 1 : c.rope_dims / 2;
 

@@ -66,10 +66,11 @@ void rms_norm_row(const float* x, const float* weight, std::int64_t d, float eps
   for (std::int64_t i = 0; i < d; ++i) out[i] = x[i] * scale * weight[i];
 }
 
-void rope_cache(float position, float freq_scale, float theta_scale, std::int64_t dims, float* cos_sin) {
+void rope_cache(float position, float freq_scale, const float* freq_factors, float theta_scale, std::int64_t dims,
+                float* cos_sin) {
   float theta = position;
   for (std::int64_t i = 0; i < dims / 2; ++i) {
-    const float angle = freq_scale * theta;
+    const float angle = freq_scale * (freq_factors ? theta / freq_factors[i] : theta);
     cos_sin[2 * i] = std::cos(angle);
     cos_sin[2 * i + 1] = std::sin(angle);
     theta *= theta_scale;

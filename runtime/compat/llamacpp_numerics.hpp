@@ -31,9 +31,11 @@ float reduce_add_16(const float* lanes);
 void rms_norm_row(const float* x, const float* weight, std::int64_t d, float eps, float* out);
 
 // Rotation angles of one position as ggml's rope cache holds them: theta starts at the
-// position times freq_scale and is multiplied by theta_scale = powf(base, -2 / dims) in
-// float at each pair; cos_sin gets (cos, sin) per pair.
-void rope_cache(float position, float freq_scale, float theta_scale, std::int64_t dims, float* cos_sin);
+// position and is multiplied by theta_scale = powf(base, -2 / dims) in float at each pair;
+// pair i turns by freq_scale * (theta / freq_factors[i]) (factors may be null: none);
+// cos_sin gets (cos, sin) per pair.
+void rope_cache(float position, float freq_scale, const float* freq_factors, float theta_scale, std::int64_t dims,
+                float* cos_sin);
 
 // Rotates the pairs (x[a], x[b]) of one head by the cached angles (b = a + stride_b; a = 2i
 // when adjacent, else i), rounding as ggml's rotate_pairs does in that build: GCC fused one

@@ -85,6 +85,13 @@ ModelConfig read_gguf_config(const GgufFile& f) {
   } else if (scaling != "none") {
     fail("{}: {}rope.scaling.type \"{}\" is not supported (none, linear)", f.path(), a, scaling);
   }
+  // Llama 3.1's scaling: a factor per rotated pair, as a tensor beside the weights.
+  if (f.find_tensor("rope_freqs.weight") != nullptr) {
+    const float* factors = vector(f, "rope_freqs.weight", c.rope_dims / 2);
+    c.rope_freq_factors.assign(factors, factors + c.rope_dims / 2);
+    for (float v : c.rope_freq_factors)
+      if (!(v > 0)) fail("{}: tensor rope_freqs.weight holds {}, factors must be positive", f.path(), v);
+  }
   const GgufTensor& emb = f.tensor("token_embd.weight");
   if (emb.ne.size() != 2) fail("{}: tensor token_embd.weight has {} dimensions, expected 2", f.path(), emb.ne.size());
   c.n_vocab = emb.ne[1];

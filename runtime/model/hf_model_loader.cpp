@@ -1,6 +1,7 @@
 // Hugging Face names and config.json keys of the llama, qwen2 and internlm2 architectures.
 #include "runtime/model/hf_model_loader.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -51,8 +52,38 @@ const KnownArchitecture& read_architecture(const JsonFile& c) {
   fail("{}: model_type \"{}\" is not supported (llama, qwen2 and internlm2 are)", c.path(), type);
 }
 
-// Linear position scaling, from transformers 5's rope_parameters or the older rope_theta
-// and rope_scaling keys that published checkpoints carry.
+// Llama 3.1's rope scaling as a factor per rotated pair, as transformers computes it (and
+// convert_hf_to_gguf.py writes it to rope_freqs.weight): pairs whose wavelength is below
+// original_max_position_embeddings / high_freq_factor keep their angle, those above
+// original_max_position_embeddings / low_freq_factor turn `factor` times slower, and the
+// ones between blend the two.
+std::vector<float> llama3_rope_factors(const JsonFile& c, const std::string& prefix, const ModelConfig& config) {
+  const double factor = c.get_float(prefix + ".factor");
+  const double low = c.get_float(prefix + ".low_freq_factor");
+  const double high = c.get_float(prefix + ".high_freq_factor");
+  const double context = c.get_float(prefix + ".original_max_position_embeddings");
+  if (!(factor > 0) || !(low > 0) || !(high > low) || !(context > 0))
+    fail("{}: {}: llama3 scaling needs factor > 0, 0 < low_freq_factor < high_freq_factor and "
+         "original_max_position_embeddings > 0", c.path(), prefix);
+  std::vector<float> factors;
+  const double pi = 3.14159265358979323846;
+  for (std::int64_t i = 0; i < config.rope_dims / 2; ++i) {
+    const double freq = std::pow(config.rope_theta, -2.0 * static_cast<double>(i) / static_cast<double>(config.rope_dims));
+    const double wavelength = 2 * pi / freq;
+    if (wavelength < context / high) {
+      factors.push_back(1.0f);
+    } else if (wavelength > context / low) {
+      factors.push_back(static_cast<float>(factor));
+    } else {
+      const double smooth = (context / wavelength - low) / (high - low);
+      factors.push_back(static_cast<float>(1.0 / ((1 - smooth) / factor + smooth)));
+    }
+  }
+  return factors;
+}
+
+// Linear or llama3 position scaling, from transformers 5's rope_parameters or the older
+// rope_theta and rope_scaling keys that published checkpoints carry.
 void read_rope(const JsonFile& c, ModelConfig& config) {
   std::string prefix = "rope_scaling";
   std::string type = "default";
@@ -69,8 +100,10 @@ void read_rope(const JsonFile& c, ModelConfig& config) {
     config.rope_linear_factor = c.get_float(prefix + ".factor");
     if (!(config.rope_linear_factor > 0))
       fail("{}: {}.factor = {} must be positive", c.path(), prefix, config.rope_linear_factor);
+  } else if (type == "llama3") {
+    config.rope_freq_factors = llama3_rope_factors(c, prefix, config);
   } else if (type != "default") {
-    fail("{}: {}.type \"{}\" is not supported (linear is)", c.path(), prefix, type);
+    fail("{}: {}.type \"{}\" is not supported (linear and llama3 are)", c.path(), prefix, type);
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sextant::runtime {
 
@@ -30,6 +31,9 @@ struct ModelConfig {
   std::int64_t rope_dims = 0;  // leading dimensions of each head that are rotated
   double rope_theta = 10000.0;
   double rope_linear_factor = 1.0;  // positions are divided by this (linear scaling)
+  // Per rotated pair i, its angle is divided by rope_freq_factors[i] (Llama 3.1's "llama3"
+  // scaling; GGUF's rope_freqs.weight); empty for none.
+  std::vector<float> rope_freq_factors;
   RopeStyle rope_style = RopeStyle::Adjacent;
   float rms_eps = 1e-5f;
   bool tied_embeddings = false;

@@ -66,13 +66,15 @@ void forward(const Model& model, const ForwardBatch& batch, std::vector<float>& 
     batch.caches[t]->reserve(batch.positions[t] + 1);
   }
 
-  // Rotation angles per token: theta_i = pos / factor * base^(-2i / rope_dims), in double.
+  // Rotation angles per token: theta_i = pos / factor * base^(-2i / rope_dims) / freq_factor_i,
+  // in double.
   const std::int64_t half = c.rope_dims / 2;
   std::vector<float> rope_cos(static_cast<std::size_t>(n * half)), rope_sin(rope_cos.size());
   for (std::int64_t t = 0; t < n; ++t) {
     const double pos = batch.positions[t] / c.rope_linear_factor;
     for (std::int64_t i = 0; i < half; ++i) {
-      const double theta = pos * std::pow(c.rope_theta, -2.0 * static_cast<double>(i) / static_cast<double>(c.rope_dims));
+      double theta = pos * std::pow(c.rope_theta, -2.0 * static_cast<double>(i) / static_cast<double>(c.rope_dims));
+      if (!c.rope_freq_factors.empty()) theta /= c.rope_freq_factors[static_cast<std::size_t>(i)];
       rope_cos[t * half + i] = static_cast<float>(std::cos(theta));
       rope_sin[t * half + i] = static_cast<float>(std::sin(theta));
     }

@@ -7,7 +7,9 @@ and writes per position the ten largest logits (id and value) to tests/fixtures/
 - smollm2_q4_1_logits.json: SmolLM2-135M-Instruct Q4_1 over BOS + the token ids of
   tests/fixtures/tokenizer/multilingual.smollm2.ids;
 - tiny_llama_{f32,f16,q8_0}_logits.json: the tiny random llama of tests/fixtures/hf/
-  llama_f32_tied written as GGUF by `sextant export` at each type, over seeded random ids.
+  llama_f32_tied written as GGUF by `sextant export` at each type, over seeded random ids;
+- tiny_llama3_rope_f32_logits.json: hf/llama_llama3_rope (Llama 3.1's rope scaling, which
+  the GGUF carries as rope_freqs.weight) exported at f32, over the same ids.
 The emulation of llama.cpp's arithmetic (runtime/compat/) must reproduce them to the bit;
 Sextant's own kernels only within rounding noise.
 
@@ -56,11 +58,13 @@ def main():
     rng = random.Random(20261130)
     tiny_ids = [rng.randrange(384) for _ in range(40)]
     with tempfile.TemporaryDirectory() as tmp:
-        for t in ("f32", "f16", "q8_0"):
-            gguf = os.path.join(tmp, f"tiny-{t}.gguf")
-            subprocess.run([sextant, "export", "--checkpoint", "tests/fixtures/hf/llama_f32_tied", "--out", gguf,
+        for fixture, t, name in (("llama_f32_tied", "f32", "tiny_llama_f32"), ("llama_f32_tied", "f16", "tiny_llama_f16"),
+                                 ("llama_f32_tied", "q8_0", "tiny_llama_q8_0"),
+                                 ("llama_llama3_rope", "f32", "tiny_llama3_rope_f32")):
+            gguf = os.path.join(tmp, f"{name}.gguf")
+            subprocess.run([sextant, "export", "--checkpoint", f"tests/fixtures/hf/{fixture}", "--out", gguf,
                             "--type", t], check=True, stdout=subprocess.DEVNULL)
-            write_goldens(gguf, tiny_ids, f"tiny_llama_{t}_logits.json", f"hf/llama_f32_tied exported at {t}")
+            write_goldens(gguf, tiny_ids, f"{name}_logits.json", f"hf/{fixture} exported at {t}")
 
 
 if __name__ == "__main__":

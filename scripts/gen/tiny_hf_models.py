@@ -16,6 +16,9 @@ every position that `transformers` computes for those ids.
                      fp16-rounded weights; transformers has no InternLM2, so the reference is
                      that llama model's logits; InternLM2 config keys (rope_scaling linear x2),
                      Llama 3 Split pre-tokenizer with ignore_merges
+  llama_llama3_rope  LlamaForCausalLM, F32, Llama 3.1's "llama3" rope scaling (factor 4,
+                     low / high frequency factors 1 / 4, original context 32: every band of
+                     pairs, kept, slowed and blended, within the golden's positions)
 
 Weights are drawn larger than transformers' default init (std 0.02) so that attention is
 peaked, RoPE matters and the logits are O(1): a mistake anywhere moves them visibly.
@@ -274,10 +277,29 @@ def internlm2_f16(gen):
     write_golden(folder, ids, logits)
 
 
+def llama_llama3_rope(gen):
+    folder = f"{OUT}/llama_llama3_rope"
+    fresh(folder)
+    tok = train_tokenizer("gpt2", add_bos=True)
+    rope = {"rope_type": "llama3", "rope_theta": 10000.0, "factor": 4.0, "low_freq_factor": 1.0,
+            "high_freq_factor": 4.0, "original_max_position_embeddings": 32}
+    config = LlamaConfig(**DIMS, rms_norm_eps=1e-5, rope_parameters=rope, tie_word_embeddings=True, bos_token_id=0,
+                         eos_token_id=2, attn_implementation="eager")
+    model = LlamaForCausalLM(config)
+    assert model.config.rope_parameters["rope_type"] == "llama3"
+    randomize(model, gen)
+    model.save_pretrained(folder)
+    write_tokenizer(folder, tok, {"bos_token": "<|endoftext|>", "eos_token": "<|im_end|>", "add_bos_token": True})
+    ids = tok.encode(TEXT).ids
+    logits = logits_of(model, ids)
+    check_reload(LlamaForCausalLM, folder, ids, logits)
+    write_golden(folder, ids, logits)
+
+
 def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    for i, make in enumerate([llama_f32_tied, qwen2_f32_sharded, llama_bf16, internlm2_f16]):
+    for i, make in enumerate([llama_f32_tied, qwen2_f32_sharded, llama_bf16, internlm2_f16, llama_llama3_rope]):
         seed_everything(SEED + i)
         make(torch.Generator().manual_seed(SEED + i))
         print("wrote", make.__name__)

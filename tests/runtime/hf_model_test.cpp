@@ -51,7 +51,8 @@ TEST_CASE("hf folders give tokenizers' ids and transformers' logits", "[runtime]
       GENERATE(Expected{"llama_f32_tied", Architecture::Llama, TensorType::F32, true, 1e4, 1.0, 1e-5f},
                Expected{"qwen2_f32_sharded", Architecture::Qwen2, TensorType::F32, false, 5e4, 2.0, 1e-6f},
                Expected{"llama_bf16", Architecture::Llama, TensorType::BF16, false, 1e5, 1.0, 1e-5f},
-               Expected{"internlm2_f16", Architecture::InternLm2, TensorType::F16, false, 1e6, 2.0, 1e-5f});
+               Expected{"internlm2_f16", Architecture::InternLm2, TensorType::F16, false, 1e6, 2.0, 1e-5f},
+               Expected{"llama_llama3_rope", Architecture::Llama, TensorType::F32, true, 1e4, 1.0, 1e-5f});
   INFO(e.name);
   const auto model = Model::load(fixture(std::string("hf/") + e.name));
   const ModelConfig& c = model->config();
@@ -60,6 +61,16 @@ TEST_CASE("hf folders give tokenizers' ids and transformers' logits", "[runtime]
   CHECK(c.tied_embeddings == e.tied);
   CHECK(c.rope_theta == e.rope_theta);
   CHECK(c.rope_linear_factor == e.rope_linear_factor);
+  // llama3 scaling: pairs kept (wavelength < 8), blended, slowed 4x (> 32).
+  if (std::string(e.name) == "llama_llama3_rope") {
+    REQUIRE(c.rope_freq_factors.size() == 8);
+    CHECK(c.rope_freq_factors[0] == 1.0f);
+    CHECK(c.rope_freq_factors[1] > 1.0f);
+    CHECK(c.rope_freq_factors[1] < 4.0f);
+    CHECK(c.rope_freq_factors[7] == 4.0f);
+  } else {
+    CHECK(c.rope_freq_factors.empty());
+  }
   CHECK(c.rms_eps == e.rms_eps);
   CHECK(c.kv_type == KvType::F32);
   CHECK(c.n_vocab == 384);

@@ -129,7 +129,8 @@ std::string trainer_checkpoint() {
 }  // namespace
 
 TEST_CASE("an f32 GGUF export gives the Hugging Face folder's logits and tokens", "[trainer][gguf]") {
-  const std::string name = GENERATE(std::string("llama_f32_tied"), std::string("llama_bf16"));
+  const std::string name =
+      GENERATE(std::string("llama_f32_tied"), std::string("llama_bf16"), std::string("llama_llama3_rope"));
   INFO(name);
   const std::string dir = fixture("hf/" + name);
   const auto hf = Model::load(dir);
@@ -149,6 +150,7 @@ TEST_CASE("an f32 GGUF export gives the Hugging Face folder's logits and tokens"
   CHECK(b.context_length == a.context_length);
   CHECK(b.rope_dims == a.rope_dims);
   CHECK(b.rope_theta == a.rope_theta);
+  CHECK(b.rope_freq_factors == a.rope_freq_factors);
   CHECK(b.rms_eps == a.rms_eps);
   CHECK(b.tied_embeddings == a.tied_embeddings);
   CHECK(gguf->chat_template() == hf->chat_template());

@@ -247,6 +247,9 @@ GgufExportSummary export_gguf(const std::string& checkpoint_dir, const std::stri
     t.matrix(p + "ffn_down.weight", l.w_down);
   }
   t.vector("output_norm.weight", weights.output_norm, c.n_embd);
+  // Llama 3.1's scaling travels as a tensor, as convert_hf_to_gguf.py writes it.
+  if (!c.rope_freq_factors.empty())
+    t.vector("rope_freqs.weight", c.rope_freq_factors.data(), static_cast<std::int64_t>(c.rope_freq_factors.size()));
   // Tied: llama.cpp and the runtime use token_embd.weight when output.weight is absent.
   if (!c.tied_embeddings) t.matrix("output.weight", weights.output);
 
