@@ -1,6 +1,8 @@
 // GGUF names and keys of the llama, qwen2 and internlm2 architectures.
 #include "runtime/model/gguf_model_loader.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 
 namespace sextant::runtime {
@@ -85,12 +87,16 @@ ModelConfig read_gguf_config(const GgufFile& f) {
   } else if (scaling != "none") {
     fail("{}: {}rope.scaling.type \"{}\" is not supported (none, linear)", f.path(), a, scaling);
   }
-  // Llama 3.1's scaling: a factor per rotated pair, as a tensor beside the weights.
+  // Llama 3.1's scaling: a factor per rotated pair, as a tensor beside the weights (llama.cpp
+  // reads it for llama; for qwen2 and internlm2 it has no use and refuses the file).
   if (f.find_tensor("rope_freqs.weight") != nullptr) {
+    if (c.arch != Architecture::Llama) fail("{}: tensor rope_freqs.weight is not used by architecture {}", f.path(), c.arch_name);
     const float* factors = vector(f, "rope_freqs.weight", c.rope_dims / 2);
     c.rope_freq_factors.assign(factors, factors + c.rope_dims / 2);
-    for (float v : c.rope_freq_factors)
-      if (!(v > 0)) fail("{}: tensor rope_freqs.weight holds {}, factors must be positive", f.path(), v);
+    for (std::size_t i = 0; i < c.rope_freq_factors.size(); ++i)
+      if (!std::isfinite(c.rope_freq_factors[i]) || !(c.rope_freq_factors[i] > 0))
+        fail("{}: tensor rope_freqs.weight[{}] = {}, factors must be positive and finite", f.path(), i,
+             c.rope_freq_factors[i]);
   }
   const GgufTensor& emb = f.tensor("token_embd.weight");
   if (emb.ne.size() != 2) fail("{}: tensor token_embd.weight has {} dimensions, expected 2", f.path(), emb.ne.size());

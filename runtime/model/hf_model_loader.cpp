@@ -58,13 +58,19 @@ const KnownArchitecture& read_architecture(const JsonFile& c) {
 // original_max_position_embeddings / low_freq_factor turn `factor` times slower, and the
 // ones between blend the two.
 std::vector<float> llama3_rope_factors(const JsonFile& c, const std::string& prefix, const ModelConfig& config) {
+  if (config.arch != Architecture::Llama) fail("{}: {}: llama3 scaling is for llama models, not {}", c.path(), prefix, config.arch_name);
   const double factor = c.get_float(prefix + ".factor");
   const double low = c.get_float(prefix + ".low_freq_factor");
   const double high = c.get_float(prefix + ".high_freq_factor");
-  const double context = c.get_float(prefix + ".original_max_position_embeddings");
-  if (!(factor > 0) || !(low > 0) || !(high > low) || !(context > 0))
-    fail("{}: {}: llama3 scaling needs factor > 0, 0 < low_freq_factor < high_freq_factor and "
-         "original_max_position_embeddings > 0", c.path(), prefix);
+  // transformers prefers the top-level key, where a config has one.
+  const std::string context_key =
+      c.has("original_max_position_embeddings") ? "original_max_position_embeddings" : prefix + ".original_max_position_embeddings";
+  const double context = c.get_float(context_key);
+  if (!(factor > 0)) fail("{}: {}.factor = {} must be positive", c.path(), prefix, factor);
+  if (!(low > 0)) fail("{}: {}.low_freq_factor = {} must be positive", c.path(), prefix, low);
+  if (!(high > low))
+    fail("{}: {}.high_freq_factor = {} must exceed low_freq_factor = {}", c.path(), prefix, high, low);
+  if (!(context > 0)) fail("{}: {} = {} must be positive", c.path(), context_key, context);
   std::vector<float> factors;
   const double pi = 3.14159265358979323846;
   for (std::int64_t i = 0; i < config.rope_dims / 2; ++i) {

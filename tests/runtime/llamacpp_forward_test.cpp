@@ -82,18 +82,25 @@ TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp's logits on the real mode
   CHECK(o.top1 >= o.positions * 9 / 10);
 }
 
-TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp on float, fp16 and Q8_0 weights", "[llamacpp]") {
+TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp on float, fp16 and Q8_0 weights and llama3 rope",
+          "[llamacpp]") {
   using sextant::trainer::GgufExportType;
-  const auto type = GENERATE(std::pair{GgufExportType::F32, "f32"}, std::pair{GgufExportType::F16, "f16"},
-                             std::pair{GgufExportType::Q8_0, "q8_0"});
-  INFO(type.second);
+  struct Case {
+    const char* fixture;
+    GgufExportType type;
+    const char* golden;
+  };
+  const Case c = GENERATE(Case{"llama_f32_tied", GgufExportType::F32, "tiny_llama_f32"},
+                          Case{"llama_f32_tied", GgufExportType::F16, "tiny_llama_f16"},
+                          Case{"llama_f32_tied", GgufExportType::Q8_0, "tiny_llama_q8_0"},
+                          Case{"llama_llama3_rope", GgufExportType::F32, "tiny_llama3_rope_f32"});
+  INFO(c.golden);
   const std::string gguf =
-      (std::filesystem::temp_directory_path() / fmt::format("sextant_llamacpp_tiny_{}.gguf", type.second)).string();
-  sextant::trainer::export_gguf(fixture("hf/llama_f32_tied"), gguf, type.first);
+      (sextant::testing::fresh_temp_dir("llamacpp_tiny") / fmt::format("{}.gguf", c.golden)).string();
+  sextant::trainer::export_gguf(fixture(std::string("hf/") + c.fixture), gguf, c.type);
   const auto model = Model::load(gguf);
   REQUIRE(llamacpp_forward_unsupported(*model).empty());
-  const auto golden =
-      nlohmann::json::parse(read_all(fixture(fmt::format("llamacpp/tiny_llama_{}_logits.json", type.second))));
+  const auto golden = nlohmann::json::parse(read_all(fixture(fmt::format("llamacpp/{}_logits.json", c.golden))));
   ThreadPool pool(2);
   std::vector<float> logits;
   llamacpp_forward(*model, golden["tokens"].get<std::vector<TokenId>>(), logits, pool);

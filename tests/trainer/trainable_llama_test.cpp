@@ -275,3 +275,8 @@ TEST_CASE("a checkpoint the trainer writes loads in the runtime with the trainer
   CHECK(worst < 1e-4);
   fs::remove_all(dir);
 }
+
+TEST_CASE("the trainer refuses rope scaling it would not apply", "[trainer][model]") {
+  // Its rope table has no per-pair factors: a llama3-scaled config would train on wrong angles.
+  CHECK_THROWS_WITH(read_trainable_config(fixture("hf/llama_llama3_rope")), Catch::Contains("rope_scaling is not supported"));
+}

@@ -65,7 +65,8 @@ void check_trainable(const runtime::ModelConfig& c, const std::string& where) {
   if (!c.tied_embeddings) fail("{}: tie_word_embeddings must be true (the trainer ties the output to the embedding)", where);
   if (c.qkv_bias) fail("{}: attention biases are not supported by the trainer", where);
   if (c.rope_dims != c.head_dim) fail("{}: partial rotary embeddings are not supported by the trainer", where);
-  if (c.rope_linear_factor != 1.0) fail("{}: rope_scaling is not supported by the trainer", where);
+  if (c.rope_linear_factor != 1.0 || !c.rope_freq_factors.empty())
+    fail("{}: rope_scaling is not supported by the trainer", where);
   if (c.n_head % c.n_head_kv != 0)
     fail("{}: num_attention_heads ({}) must be a multiple of num_key_value_heads ({})", where, c.n_head, c.n_head_kv);
   if (c.head_dim % 2 != 0) fail("{}: head_dim ({}) must be even for RoPE", where, c.head_dim);
