@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "core/error.hpp"
@@ -67,13 +68,11 @@ std::string unsupported_weight(const WeightMatrix& w) {
 std::string llamacpp_forward_unsupported(const Model& model) {
   const ModelConfig& c = model.config();
   const ModelWeights& w = model.weights();
-  // qwen2 differs only by its biases and halves-style rope, both written below, but no qwen2
-  // file has been checked against llama.cpp yet.
-  if (c.arch != Architecture::Llama)
-    return fmt::format("architecture {} (only llama is checked against llama.cpp)", c.arch_name);
-  // A Hugging Face folder rotates halves with q / k rows in their own order: its attention
-  // sums group terms differently from the GGUF llama.cpp runs.
-  if (c.rope_style != RopeStyle::Adjacent) return "a Hugging Face folder (llama.cpp runs GGUF files)";
+  if (c.arch != Architecture::Llama && c.arch != Architecture::Qwen2)
+    return fmt::format("architecture {} (llama and qwen2 are checked against llama.cpp)", c.arch_name);
+  // A Hugging Face folder has its own q / k row order and rope pairing: its attention sums
+  // group terms differently from the GGUF llama.cpp runs.
+  if (std::filesystem::is_directory(model.path())) return "a Hugging Face folder (llama.cpp runs GGUF files)";
   if (c.head_dim % 16 != 0) return fmt::format("head size {} (not a multiple of 16)", c.head_dim);
   for (std::size_t layer = 0; layer < w.layers.size(); ++layer) {
     const LayerWeights& L = w.layers[layer];
