@@ -47,7 +47,8 @@ int logits_command(const std::vector<std::string>& argv) {
       .option("batch", "N", "tokens per forward pass (llama.cpp numerics: always one pass)", "512")
       .option("numerics", "NAME",
               "sextant (the runtime's own kernels) or llama.cpp (llama.cpp's CPU rounding order, step for step: "
-              "its logits to the bit, for llama and qwen2 GGUF files with Q4_1, Q8_0, F16 or F32 weights; one pass, "
+              "its logits to the bit, for llama, qwen2 and internlm2 GGUF files with Q4_1, Q8_0, F16 or F32 weights; "
+              "one pass, "
               "scalar, slow)",
               "sextant")
       .option("dump-dir", "DIR",

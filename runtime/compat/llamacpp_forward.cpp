@@ -68,8 +68,12 @@ std::string unsupported_weight(const WeightMatrix& w) {
 std::string llamacpp_forward_unsupported(const Model& model) {
   const ModelConfig& c = model.config();
   const ModelWeights& w = model.weights();
-  if (c.arch != Architecture::Llama && c.arch != Architecture::Qwen2)
-    return fmt::format("architecture {} (llama and qwen2 are checked against llama.cpp)", c.arch_name);
+  switch (c.arch) {  // no default: a new architecture makes the compiler ask whether it is emulated
+    case Architecture::Llama:
+    case Architecture::Qwen2:  // llama.cpp's llama-style graph plus q / k / v biases
+    case Architecture::InternLm2:
+      break;
+  }
   // A Hugging Face folder has its own q / k row order and rope pairing: its attention sums
   // group terms differently from the GGUF llama.cpp runs.
   if (std::filesystem::is_directory(model.path())) return "a Hugging Face folder (llama.cpp runs GGUF files)";

@@ -23,7 +23,7 @@ class ThreadPool;
 using ForwardProbe =
     std::function<void(const std::string& name, std::int64_t layer, const float* data, std::int64_t count)>;
 
-// Why `model` cannot run in llama.cpp's arithmetic ("" when it can): a llama or qwen2 GGUF file, head
+// Why `model` cannot run in llama.cpp's arithmetic ("" when it can): a llama, qwen2 or internlm2 GGUF file, head
 // size a multiple of 16, and layer and output weights in Q4_1, Q8_0, F16 or F32 (the types
 // whose products ggml computes in an order emulated here), as llama.cpp runs them on x86
 // without AMX.

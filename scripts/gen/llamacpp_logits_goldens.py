@@ -10,8 +10,10 @@ and writes per position the ten largest logits (id and value) to tests/fixtures/
   llama_f32_tied written as GGUF by `sextant export` at each type, over seeded random ids;
 - tiny_llama3_rope_f32_logits.json: hf/llama_llama3_rope (Llama 3.1's rope scaling, which
   the GGUF carries as rope_freqs.weight) exported at f32, over the same ids;
-- qwen2_tiny_f16_logits.json: tests/fixtures/gguf/qwen2_tiny_f16.gguf (llama.cpp's own
-  conversion of hf/qwen2_f32_sharded, scripts/gen/qwen2_gguf_fixture.py), over the same ids.
+- qwen2_tiny_f16_logits.json and internlm2_tiny_f16_logits.json: tests/fixtures/gguf/
+  qwen2_tiny_f16.gguf and internlm2_tiny_f16.gguf (llama.cpp's own conversions of
+  hf/qwen2_f32_sharded and hf/internlm2_f16, scripts/gen/{qwen2,internlm2}_gguf_fixture.py),
+  over the same ids.
 The emulation of llama.cpp's arithmetic (runtime/compat/) must reproduce them to the bit;
 Sextant's own kernels only within rounding noise.
 
@@ -67,8 +69,8 @@ def main():
             subprocess.run([sextant, "export", "--checkpoint", f"tests/fixtures/hf/{fixture}", "--out", gguf,
                             "--type", t], check=True, stdout=subprocess.DEVNULL)
             write_goldens(gguf, tiny_ids, f"{name}_logits.json", f"hf/{fixture} exported at {t}")
-    write_goldens("tests/fixtures/gguf/qwen2_tiny_f16.gguf", tiny_ids, "qwen2_tiny_f16_logits.json",
-                  "gguf/qwen2_tiny_f16.gguf")
+    for name in ("qwen2_tiny_f16", "internlm2_tiny_f16"):
+        write_goldens(f"tests/fixtures/gguf/{name}.gguf", tiny_ids, f"{name}_logits.json", f"gguf/{name}.gguf")
 
 
 if __name__ == "__main__":

@@ -108,17 +108,21 @@ TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp on float, fp16 and Q8_0 w
   CHECK(a.top1 == a.positions);
 }
 
-TEST_CASE("a qwen2 GGUF written by llama.cpp's converter: llama.cpp's logits, to the bit and by the own kernels",
-          "[llamacpp]") {
-  // tests/fixtures/gguf/qwen2_tiny_f16.gguf is hf/qwen2_f32_sharded through convert_hf_to_gguf.py
-  // (scripts/gen/qwen2_gguf_fixture.py): biases, halves-style rope, linear scaling x2.
-  const auto model = Model::load(fixture("gguf/qwen2_tiny_f16.gguf"));
+TEST_CASE(
+    "qwen2 and internlm2 GGUFs written by llama.cpp's converter: llama.cpp's logits, to the bit and by the own kernels",
+    "[llamacpp]") {
+  // tests/fixtures/gguf/{qwen2,internlm2}_tiny_f16.gguf are hf/qwen2_f32_sharded (biases,
+  // halves-style rope) and hf/internlm2_f16 (wqkv split and permuted by the converter) through
+  // convert_hf_to_gguf.py (scripts/gen/*_gguf_fixture.py), both with linear rope scaling x2.
+  const std::string name = GENERATE(std::string("qwen2_tiny_f16"), std::string("internlm2_tiny_f16"));
+  INFO(name);
+  const auto model = Model::load(fixture("gguf/" + name + ".gguf"));
   const ModelConfig& c = model->config();
-  CHECK(c.arch == Architecture::Qwen2);
-  CHECK(c.rope_style == RopeStyle::Halves);
+  CHECK(c.arch == (name == "qwen2_tiny_f16" ? Architecture::Qwen2 : Architecture::InternLm2));
+  CHECK(c.rope_style == (name == "qwen2_tiny_f16" ? RopeStyle::Halves : RopeStyle::Adjacent));
   CHECK(c.rope_linear_factor == 2.0);
   REQUIRE(llamacpp_forward_unsupported(*model).empty());
-  const auto golden = nlohmann::json::parse(read_all(fixture("llamacpp/qwen2_tiny_f16_logits.json")));
+  const auto golden = nlohmann::json::parse(read_all(fixture("llamacpp/" + name + "_logits.json")));
   const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
   ThreadPool pool(2);
   std::vector<float> emulated;
@@ -142,9 +146,9 @@ TEST_CASE("a qwen2 GGUF written by llama.cpp's converter: llama.cpp's logits, to
 TEST_CASE("llama.cpp's arithmetic refuses what it does not emulate, naming it", "[llamacpp]") {
   ThreadPool pool(1);
   std::vector<float> logits;
-  // An architecture llama.cpp builds its own graph for.
+  // Hugging Face folders (InternLM2's packed wqkv among them) are not what llama.cpp runs.
   const auto internlm2 = Model::load(fixture("hf/internlm2_f16"));
-  CHECK(llamacpp_forward_unsupported(*internlm2).find("architecture internlm2") != std::string::npos);
+  CHECK(llamacpp_forward_unsupported(*internlm2).find("Hugging Face") != std::string::npos);
   CHECK_THROWS_AS(llamacpp_forward(*internlm2, {1, 2, 3}, logits, pool), sextant::Error);
   // A Hugging Face llama: its own q / k row order and rope pairing.
   const auto hf = Model::load(fixture("hf/llama_f32_tied"));
