@@ -111,6 +111,14 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
 
   std::vector<float> x(static_cast<std::size_t>(n * d)), h(x.size()), q, k, v, attn(static_cast<std::size_t>(n * qd)),
       proj, gate, up;
+  // h = RMSNorm(x) * weight, a row per token; x += y (ggml adds the residual as y + x).
+  auto norm = [&](const float* weight) {
+    pool.parallel_for(
+        n, [&](std::int64_t t) { llamacpp::rms_norm_row(x.data() + t * d, weight, d, c.rms_eps, h.data() + t * d); });
+  };
+  auto add_to_x = [&](const std::vector<float>& y) {
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = y[i] + x[i];
+  };
   for (std::int64_t t = 0; t < n; ++t) {
     if (tokens[t] < 0 || tokens[t] >= c.n_vocab)
       fail("token id {} is outside the vocabulary of {}", tokens[t], c.n_vocab);
@@ -133,9 +141,7 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   for (std::int64_t layer = 0; layer < c.n_layer; ++layer) {
     const LayerWeights& L = w.layers[static_cast<std::size_t>(layer)];
-    pool.parallel_for(n, [&](std::int64_t t) {
-      llamacpp::rms_norm_row(x.data() + t * d, L.attn_norm, d, c.rms_eps, h.data() + t * d);
-    });
+    norm(L.attn_norm);
     show("attn_norm", layer, h);
     product(L.wq, h, n, q, pool);
     product(L.wk, h, n, k, pool);
@@ -186,12 +192,10 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
     show("kqv_out", layer, attn);
     product(L.wo, attn, n, proj, pool);
     show("attn_out", layer, proj);
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = proj[i] + x[i];
+    add_to_x(proj);
     show("ffn_inp", layer, x);
 
-    pool.parallel_for(n, [&](std::int64_t t) {
-      llamacpp::rms_norm_row(x.data() + t * d, L.ffn_norm, d, c.rms_eps, h.data() + t * d);
-    });
+    norm(L.ffn_norm);
     show("ffn_norm", layer, h);
     product(L.w_gate, h, n, gate, pool);
     product(L.w_up, h, n, up, pool);
@@ -201,13 +205,11 @@ void llamacpp_forward(const Model& model, const std::vector<TokenId>& tokens, st
     show("ffn_swiglu", layer, gate);
     product(L.w_down, gate, n, proj, pool);
     show("ffn_out", layer, proj);
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = proj[i] + x[i];
+    add_to_x(proj);
     show("l_out", layer, x);
   }
 
-  pool.parallel_for(n, [&](std::int64_t t) {
-    llamacpp::rms_norm_row(x.data() + t * d, w.output_norm, d, c.rms_eps, h.data() + t * d);
-  });
+  norm(w.output_norm);
   show("result_norm", -1, h);
   product(w.output, h, n, logits, pool);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "runtime/cpu/vec_dot.hpp"
 #include "runtime/half.hpp"
 #include "runtime/quant_blocks.hpp"
 
@@ -48,15 +49,6 @@ float reduce_add_16(const float* a) {
   for (int i = 0; i < 4; ++i) q[i] = h[i + 4] + h[i];
   return (q[0] + q[2]) + (q[1] + q[3]);
 }
-
-namespace {
-// hsum_float_8: the upper half onto the lower, then pairs.
-float reduce_add_8(const float* a) {
-  float q[4];
-  for (int i = 0; i < 4; ++i) q[i] = a[i + 4] + a[i];
-  return (q[0] + q[2]) + (q[1] + q[3]);
-}
-}  // namespace
 
 void rms_norm_row(const float* x, const float* weight, std::int64_t d, float eps, float* out) {
   double sum = 0.0;
@@ -140,7 +132,7 @@ float vec_dot(const WeightMatrix& w, std::int64_t r, const Q8Row& x) {
       lanes[l] = std::fma(dd, static_cast<float>(sum), lanes[l]);
     }
   }
-  const float total = reduce_add_8(lanes);
+  const float total = reduce_lanes(lanes);  // hsum_float_8 adds the lanes in this order
   return w.type == TensorType::Q4_1 ? total + mins : total;
 }
 

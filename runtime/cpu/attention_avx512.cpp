@@ -8,13 +8,12 @@
 
 #include "runtime/cpu/attention.hpp"
 #include "runtime/cpu/fast_exp_avx512.hpp"
+#include "runtime/cpu/lane_mask_avx512.hpp"
 #include "runtime/half.hpp"
 
 namespace sextant::runtime::avx512 {
 
 namespace {
-
-inline __mmask16 first_lanes(int n) { return static_cast<__mmask16>((1u << n) - 1); }
 
 struct Simd {
   static constexpr int kLanes = 16;

@@ -12,7 +12,7 @@ and writes per position the ten largest logits (id and value) to tests/fixtures/
   the GGUF carries as rope_freqs.weight) exported at f32, over the same ids;
 - qwen2_tiny_f16_logits.json and internlm2_tiny_f16_logits.json: tests/fixtures/gguf/
   qwen2_tiny_f16.gguf and internlm2_tiny_f16.gguf (llama.cpp's own conversions of
-  hf/qwen2_f32_sharded and hf/internlm2_f16, scripts/gen/{qwen2,internlm2}_gguf_fixture.py),
+  hf/qwen2_f32_sharded and hf/internlm2_f16, scripts/gen/converted_gguf_fixtures.py),
   over the same ids.
 The emulation of llama.cpp's arithmetic (runtime/compat/) must reproduce them to the bit;
 Sextant's own kernels only within rounding noise.

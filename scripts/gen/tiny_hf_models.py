@@ -180,12 +180,14 @@ def fresh(folder):
     os.makedirs(folder)
 
 
-def llama_f32_tied(gen):
-    folder = f"{OUT}/llama_f32_tied"
+def tied_llama(gen, name, **config_keys):
+    """A tied-embedding LlamaForCausalLM in F32 with a GPT-2 ByteLevel tokenizer, its config
+    written by transformers 5 (rope_parameters)."""
+    folder = f"{OUT}/{name}"
     fresh(folder)
     tok = train_tokenizer("gpt2", add_bos=True)
-    config = LlamaConfig(**DIMS, rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=True, bos_token_id=0,
-                         eos_token_id=2, attn_implementation="eager")
+    config = LlamaConfig(**DIMS, rms_norm_eps=1e-5, tie_word_embeddings=True, bos_token_id=0, eos_token_id=2,
+                         attn_implementation="eager", **config_keys)
     model = LlamaForCausalLM(config)
     randomize(model, gen)
     model.save_pretrained(folder)
@@ -194,6 +196,11 @@ def llama_f32_tied(gen):
     logits = logits_of(model, ids)
     check_reload(LlamaForCausalLM, folder, ids, logits)
     write_golden(folder, ids, logits)
+    return model
+
+
+def llama_f32_tied(gen):
+    tied_llama(gen, "llama_f32_tied", rope_theta=10000.0)
 
 
 def qwen2_f32_sharded(gen):
@@ -278,22 +285,10 @@ def internlm2_f16(gen):
 
 
 def llama_llama3_rope(gen):
-    folder = f"{OUT}/llama_llama3_rope"
-    fresh(folder)
-    tok = train_tokenizer("gpt2", add_bos=True)
     rope = {"rope_type": "llama3", "rope_theta": 10000.0, "factor": 4.0, "low_freq_factor": 1.0,
             "high_freq_factor": 4.0, "original_max_position_embeddings": 32}
-    config = LlamaConfig(**DIMS, rms_norm_eps=1e-5, rope_parameters=rope, tie_word_embeddings=True, bos_token_id=0,
-                         eos_token_id=2, attn_implementation="eager")
-    model = LlamaForCausalLM(config)
+    model = tied_llama(gen, "llama_llama3_rope", rope_parameters=rope)
     assert model.config.rope_parameters["rope_type"] == "llama3"
-    randomize(model, gen)
-    model.save_pretrained(folder)
-    write_tokenizer(folder, tok, {"bos_token": "<|endoftext|>", "eos_token": "<|im_end|>", "add_bos_token": True})
-    ids = tok.encode(TEXT).ids
-    logits = logits_of(model, ids)
-    check_reload(LlamaForCausalLM, folder, ids, logits)
-    write_golden(folder, ids, logits)
 
 
 def main():

@@ -46,6 +46,23 @@ Agreement agreement(const nlohmann::json& golden, const std::vector<float>& logi
   return a;
 }
 
+// The golden's tokens through llama.cpp's arithmetic, and through Sextant's own forward pass
+// in one batch.
+Agreement emulated_agreement(const Model& model, const nlohmann::json& golden, ThreadPool& pool) {
+  std::vector<float> logits;
+  llamacpp_forward(model, golden["tokens"].get<std::vector<TokenId>>(), logits, pool);
+  return agreement(golden, logits, model.config().n_vocab);
+}
+Agreement own_agreement(const Model& model, const nlohmann::json& golden, ThreadPool& pool) {
+  const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
+  KvCache cache(model.config());
+  ForwardBatch batch;
+  for (std::size_t i = 0; i < tokens.size(); ++i) batch.add(tokens[i], static_cast<std::int32_t>(i), &cache, true);
+  std::vector<float> logits;
+  forward(model, batch, logits, pool);
+  return agreement(golden, logits, model.config().n_vocab);
+}
+
 }  // namespace
 
 TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp's logits on the real model", "[llamacpp][model]") {
@@ -57,25 +74,16 @@ TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp's logits on the real mode
   const auto model = Model::load(path);
   REQUIRE(llamacpp_forward_unsupported(*model).empty());
   const auto golden = nlohmann::json::parse(read_all(fixture("llamacpp/smollm2_q4_1_logits.json")));
-  const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
-  const std::int64_t vocab = model->config().n_vocab;
   ThreadPool pool(2);
 
-  std::vector<float> emulated;
-  llamacpp_forward(*model, tokens, emulated, pool);
-  const Agreement e = agreement(golden, emulated, vocab);
+  const Agreement e = emulated_agreement(*model, golden, pool);
   // Every step matches to the bit, the output head's too.
   CHECK(e.max_diff == 0.0);
   CHECK(e.top1 == e.positions);
 
   // Sextant's own kernels round differently: the same model, logits apart by 8-bit rounding
   // noise. (So the check above is one the own kernels would fail.)
-  KvCache cache(model->config());
-  ForwardBatch batch;
-  for (std::size_t i = 0; i < tokens.size(); ++i) batch.add(tokens[i], static_cast<std::int32_t>(i), &cache, true);
-  std::vector<float> own;
-  forward(*model, batch, own, pool);
-  const Agreement o = agreement(golden, own, vocab);
+  const Agreement o = own_agreement(*model, golden, pool);
   INFO("own kernels: max |diff| " << o.max_diff << ", top-1 " << o.top1 << " of " << o.positions);
   CHECK(o.max_diff > 1e-3);
   CHECK(o.max_diff < 3.0);
@@ -101,9 +109,7 @@ TEST_CASE("llama.cpp's arithmetic reproduces llama.cpp on float, fp16 and Q8_0 w
   REQUIRE(llamacpp_forward_unsupported(*model).empty());
   const auto golden = nlohmann::json::parse(read_all(fixture(fmt::format("llamacpp/{}_logits.json", c.golden))));
   ThreadPool pool(2);
-  std::vector<float> logits;
-  llamacpp_forward(*model, golden["tokens"].get<std::vector<TokenId>>(), logits, pool);
-  const Agreement a = agreement(golden, logits, model->config().n_vocab);
+  const Agreement a = emulated_agreement(*model, golden, pool);
   CHECK(a.max_diff == 0.0);
   CHECK(a.top1 == a.positions);
 }
@@ -113,7 +119,7 @@ TEST_CASE(
     "[llamacpp]") {
   // tests/fixtures/gguf/{qwen2,internlm2}_tiny_f16.gguf are hf/qwen2_f32_sharded (biases,
   // halves-style rope) and hf/internlm2_f16 (wqkv split and permuted by the converter) through
-  // convert_hf_to_gguf.py (scripts/gen/*_gguf_fixture.py), both with linear rope scaling x2.
+  // convert_hf_to_gguf.py (scripts/gen/converted_gguf_fixtures.py), both with linear rope scaling x2.
   const std::string name = GENERATE(std::string("qwen2_tiny_f16"), std::string("internlm2_tiny_f16"));
   INFO(name);
   const auto model = Model::load(fixture("gguf/" + name + ".gguf"));
@@ -123,21 +129,13 @@ TEST_CASE(
   CHECK(c.rope_linear_factor == 2.0);
   REQUIRE(llamacpp_forward_unsupported(*model).empty());
   const auto golden = nlohmann::json::parse(read_all(fixture("llamacpp/" + name + "_logits.json")));
-  const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
   ThreadPool pool(2);
-  std::vector<float> emulated;
-  llamacpp_forward(*model, tokens, emulated, pool);
-  const Agreement e = agreement(golden, emulated, c.n_vocab);
+  const Agreement e = emulated_agreement(*model, golden, pool);
   CHECK(e.max_diff == 0.0);
   CHECK(e.top1 == e.positions);
 
   // The own kernels (fp16 keys and values too, another order of sums): close, not equal.
-  KvCache cache(c);
-  ForwardBatch batch;
-  for (std::size_t i = 0; i < tokens.size(); ++i) batch.add(tokens[i], static_cast<std::int32_t>(i), &cache, true);
-  std::vector<float> own;
-  forward(*model, batch, own, pool);
-  const Agreement o = agreement(golden, own, c.n_vocab);
+  const Agreement o = own_agreement(*model, golden, pool);
   INFO("own kernels: max |diff| " << o.max_diff);
   CHECK(o.max_diff > 0.0);
   CHECK(o.max_diff < 2e-2);

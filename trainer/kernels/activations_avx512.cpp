@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "runtime/cpu/fast_exp_avx512.hpp"
+#include "runtime/cpu/lane_mask_avx512.hpp"
 #include "trainer/kernels/activations.hpp"
 
 namespace sextant::trainer::avx512 {
@@ -13,9 +14,7 @@ namespace {
 
 using runtime::avx512::fast_exp16;
 
-__mmask16 lanes_left(std::int64_t count) {
-  return count >= 16 ? __mmask16(0xffff) : static_cast<__mmask16>((1u << count) - 1u);
-}
+using runtime::avx512::first_lanes;
 
 // Lane l plus lane l + 8, then + 4, + 2, + 1: the scalar form's order.
 float pairwise_sum(__m512 v) {
@@ -34,12 +33,12 @@ __m512 negate(__m512 x) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_cas
 float softmax_row(float* x, std::int64_t n) {
   __m512 vmax = _mm512_set1_ps(x[0]);
   for (std::int64_t i = 0; i < n; i += 16)
-    vmax = _mm512_max_ps(vmax, _mm512_mask_loadu_ps(vmax, lanes_left(n - i), x + i));
+    vmax = _mm512_max_ps(vmax, _mm512_mask_loadu_ps(vmax, first_lanes(n - i), x + i));
   const float max = _mm512_reduce_max_ps(vmax);
   const __m512 m = _mm512_set1_ps(max);
   __m512 sum = _mm512_setzero_ps();
   for (std::int64_t i = 0; i < n; i += 16) {
-    const __mmask16 k = lanes_left(n - i);
+    const __mmask16 k = first_lanes(n - i);
     const __m512 e = fast_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, x + i), m));
     _mm512_mask_storeu_ps(x + i, k, e);
     sum = _mm512_mask_add_ps(sum, k, sum, e);
@@ -47,7 +46,7 @@ float softmax_row(float* x, std::int64_t n) {
   const float total = pairwise_sum(sum);
   const __m512 inv = _mm512_set1_ps(1.0f / total);
   for (std::int64_t i = 0; i < n; i += 16) {
-    const __mmask16 k = lanes_left(n - i);
+    const __mmask16 k = first_lanes(n - i);
     _mm512_mask_storeu_ps(x + i, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, x + i), inv));
   }
   return max + std::log(total);
@@ -56,7 +55,7 @@ float softmax_row(float* x, std::int64_t n) {
 void swiglu_forward_rows(float* h, const float* gate, const float* up, std::int64_t n) {
   const __m512 one = _mm512_set1_ps(1.0f);
   for (std::int64_t i = 0; i < n; i += 16) {
-    const __mmask16 k = lanes_left(n - i);
+    const __mmask16 k = first_lanes(n - i);
     const __m512 g = _mm512_maskz_loadu_ps(k, gate + i);
     const __m512 t = fast_exp16(negate(g));
     const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, t));
@@ -67,7 +66,7 @@ void swiglu_forward_rows(float* h, const float* gate, const float* up, std::int6
 void swiglu_backward_rows(float* dgate, float* dup, const float* dh, const float* gate, const float* up, std::int64_t n) {
   const __m512 one = _mm512_set1_ps(1.0f);
   for (std::int64_t i = 0; i < n; i += 16) {
-    const __mmask16 k = lanes_left(n - i);
+    const __mmask16 k = first_lanes(n - i);
     const __m512 g = _mm512_maskz_loadu_ps(k, gate + i);
     const __m512 d = _mm512_maskz_loadu_ps(k, dh + i);
     const __m512 u = _mm512_maskz_loadu_ps(k, up + i);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/cpu/cpu_features.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "trainer/kernels/bf16_gemm_tile.hpp"
 
@@ -16,20 +17,7 @@ namespace {
 
 std::atomic<bool> g_force_emulation{false};
 
-bool cpu_has_avx512bf16() {
-#if defined(__x86_64__)
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512bf16");
-  }();
-  return yes;
-#else
-  return false;
-#endif
-}
-
-bool use_instruction() { return cpu_has_avx512bf16() && !g_force_emulation.load(); }
+bool use_instruction() { return runtime::cpu_has_avx512bf16() && !g_force_emulation.load(); }
 
 float a_at(const GemmOperands& g, std::int64_t i, std::int64_t p) {
   return p < g.k ? bf16_to_float(float_to_bf16(g.a[i * g.a_row_stride + p * g.a_col_stride])) : 0.0f;
@@ -75,16 +63,7 @@ std::uint16_t float_to_bf16(float x) {
   std::uint32_t u;
   std::memcpy(&u, &x, 4);
   if ((u & 0x7f800000u) == 0) return static_cast<std::uint16_t>((u >> 16) & 0x8000u);  // zero, denormal
-  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((u >> 16) | 0x40u);  // NaN, quieted
-  u += 0x7fffu + ((u >> 16) & 1u);
-  return static_cast<std::uint16_t>(u >> 16);
-}
-
-float bf16_to_float(std::uint16_t h) {
-  const std::uint32_t u = static_cast<std::uint32_t>(h) << 16;
-  float x;
-  std::memcpy(&x, &u, 4);
-  return x;
+  return runtime::float_to_bf16(x);
 }
 
 void gemm_bf16_scalar(const GemmOperands& g) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "runtime/half.hpp"
 #include "trainer/kernels/float_gemm.hpp"
 
 namespace sextant::runtime {
@@ -12,10 +13,10 @@ class ThreadPool;
 
 namespace sextant::trainer {
 
-// float -> bfloat16, rounded to nearest even; a denormal becomes a signed zero and a NaN stays
-// a NaN (what vcvtne2ps2bf16 does).
+// float -> bfloat16 as vcvtne2ps2bf16 rounds: runtime::float_to_bf16 (nearest even, NaN stays
+// NaN), except that a denormal becomes a signed zero.
 std::uint16_t float_to_bf16(float x);
-float bf16_to_float(std::uint16_t h);
+using runtime::bf16_to_float;
 
 // C = (accumulate ? C : 0) + A·B with A and B rounded to bfloat16 first, so that every product
 // is exact. Per output, k is taken in pairs (p, p + 1), p = 0, 2, 4, ..., and within a pair

@@ -4,15 +4,14 @@
 
 #include <algorithm>
 
+#include "runtime/cpu/lane_mask_avx512.hpp"
 #include "trainer/kernels/bf16_gemm.hpp"
 #include "trainer/kernels/bf16_gemm_tile.hpp"
 
 namespace sextant::trainer {
 namespace {
 
-__mmask16 first_lanes(std::int64_t count) {
-  return count >= 16 ? __mmask16(0xffff) : static_cast<__mmask16>((1u << count) - 1u);
-}
+using runtime::avx512::first_lanes;
 
 // bf16 pairs of 16 rows at one depth pair: lane l = bf16(even[l]) | bf16(odd[l]) << 16.
 __m512i pairs_of(__m512 even, __m512 odd) {

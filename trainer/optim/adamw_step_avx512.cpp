@@ -1,6 +1,7 @@
 // AdamW's element-wise update on 16 lanes, operation for operation as adamw_step_scalar.
 #include <immintrin.h>
 
+#include "runtime/cpu/lane_mask_avx512.hpp"
 #include "trainer/optim/adamw_step.hpp"
 
 namespace sextant::trainer::avx512 {
@@ -11,7 +12,7 @@ void adamw_step(float* p, const float* g, float* m, float* v, std::int64_t n, co
   const __m512 one_minus_beta2 = _mm512_set1_ps(1.0f - k.beta2), bias2_sqrt = _mm512_set1_ps(k.bias2_sqrt);
   const __m512 eps = _mm512_set1_ps(k.eps), step_size = _mm512_set1_ps(k.step_size);
   for (std::int64_t i = 0; i < n; i += 16) {
-    const __mmask16 lanes = n - i >= 16 ? __mmask16(0xffff) : static_cast<__mmask16>((1u << (n - i)) - 1u);
+    const __mmask16 lanes = runtime::avx512::first_lanes(n - i);
     const __m512 gi = _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, g + i), grad_scale);
     const __m512 pi = _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, p + i), decay);
     __m512 mi = _mm512_maskz_loadu_ps(lanes, m + i);
